@@ -1,0 +1,102 @@
+# rshell — restricted login shell for backup accounts
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+POLICY    ?= $(SYSCONFDIR)/rshell/policy
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+BSD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay)
+BSD_LIBS   := $(shell $(PKG_CONFIG) --libs libbsd-overlay)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
+CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
+
+WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2
+CFLAGS   ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -DRSHELL_VERSION='"$(VERSION)"' \
+            -DRSHELL_POLICY='"$(POLICY)"' -Ipolicy -Irshell
+ALL_CFLAGS = $(WARN) $(BSD_CFLAGS) $(CFLAGS)
+
+POLICY_SRC = $(sort $(wildcard policy/*.c))
+RSHELL_SRC = $(filter-out rshell/main.c,$(sort $(wildcard rshell/*.c)))
+LIB_SRC    = $(POLICY_SRC) $(RSHELL_SRC)
+LIB_OBJ    = $(LIB_SRC:.c=.o)
+TEST_SRC   = $(sort $(wildcard tests/test_*.c))
+SUITES     = $(patsubst tests/test_%.c,%,$(TEST_SRC))
+
+.PHONY: all check unit-check unit-check-asan policy-check integration-check \
+        bench demo install uninstall clean deb fuzz
+
+all: rshell/rshell
+
+%.o: %.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+rshell/librshell.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+rshell/rshell: rshell/main.o rshell/librshell.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ rshell/main.o rshell/librshell.a $(BSD_LIBS)
+
+# The unit-test runner: one Check suite per tests/test_<area>.c, each exporting
+# make_suite_<area>(); the list of suites is generated from the file names.
+tests/suites.inc: $(TEST_SRC)
+	@printf 'SUITE(%s)\n' $(SUITES) > $@
+
+tests/check_main.o: tests/suites.inc
+tests/%.o: tests/%.c
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) rshell/librshell.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
+	    rshell/librshell.a $(CHECK_LIBS) $(BSD_LIBS)
+
+# Sanitizer build of the same sources, in its own directory.
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
+	    -o $@ tests/check_main.c $(TEST_SRC) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
+	$(CC) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
+	    -o tests/rshell-asan rshell/main.c $(LIB_SRC) $(BSD_LIBS)
+
+unit-check: tests/unit rshell/rshell
+	RSHELL=$(CURDIR)/rshell/rshell tests/unit
+
+unit-check-asan: tests/unit-asan
+	RSHELL=$(CURDIR)/tests/rshell-asan ASAN_OPTIONS=detect_leaks=1 tests/unit-asan
+
+policy-check: rshell/rshell
+	tests/policy/run.sh $(CURDIR)/rshell/rshell
+
+integration-check: rshell/rshell
+	tests/integration/run.sh $(CURDIR)/rshell/rshell
+
+check: unit-check unit-check-asan policy-check integration-check
+
+bench: rshell/rshell
+	tests/bench/run.sh $(CURDIR)/rshell/rshell
+
+demo:
+	tests/integration/demo.sh
+
+install: rshell/rshell
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 rshell/rshell $(DESTDIR)$(SBINDIR)/rshell
+	install -m 0644 rshell/rshell.8 $(DESTDIR)$(MANDIR)/man8/rshell.8
+	install -m 0644 policy/rshell.policy.5 $(DESTDIR)$(MANDIR)/man5/rshell.policy.5
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/rshell $(DESTDIR)$(MANDIR)/man8/rshell.8 \
+	    $(DESTDIR)$(MANDIR)/man5/rshell.policy.5
+
+clean:
+	rm -f rshell/rshell rshell/librshell.a tests/unit tests/unit-asan \
+	    tests/rshell-asan tests/suites.inc
+	find . -name '*.o' -o -name '*.d' | xargs rm -f
+
+-include $(wildcard rshell/*.d policy/*.d tests/*.d)

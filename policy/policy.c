@@ -1,0 +1,616 @@
+/*
+ * The policy file: grammar, trust check, rule matching.
+ *
+ *	rsync /usr/bin/rsync
+ *	log /var/log/rshell/rshell.log | log syslog
+ *	umask 077
+ *	permit [option ...] identity dir DIRECTORY
+ *	deny [key NAME] identity
+ *
+ * Every error is collected with its line, so "rshell -t" can name them all;
+ * a policy with any error is never applied, not even in part.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy.h"
+
+#define MAXTOKENS	64
+#define KEY_MAX		64
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} ruleopts[] = {
+	{ "push",	  RO_PUSH },
+	{ "pull",	  RO_PULL },
+	{ "list",	  RO_LIST },
+	{ "no-delete",	  RO_NODELETE },
+	{ "no-overwrite", RO_NOOVERWRITE },
+	{ "munge-links",  RO_MUNGELINKS },
+	{ "fake-super",	  RO_FAKESUPER },
+	{ "absolute",	  RO_ABSOLUTE },
+	{ "lock",	  RO_LOCK },
+	{ NULL,		  0 }
+};
+
+static void adderr(struct policy *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+adderr(struct policy *p, size_t line, const char *fmt, ...)
+{
+	char msg[512], *s;
+	char **v;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0) {
+		if (asprintf(&s, "%s:%zu: %s", p->file, line, msg) == -1)
+			s = NULL;
+	} else if (asprintf(&s, "%s: %s", p->file, msg) == -1)
+		s = NULL;
+	v = reallocarray(p->errors, p->nerrors + 1, sizeof(*v));
+	if (v == NULL || s == NULL) {
+		free(s);
+		if (v != NULL)
+			p->errors = v;
+		return;		/* nerrors may stay 0: see policy_parse */
+	}
+	p->errors = v;
+	p->errors[p->nerrors++] = s;
+}
+
+static int
+valid_name(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0' || s[0] == '-' || strlen(s) > 64)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("._-", s[i]) == NULL
+		    && !(s[i] == '$' && s[i + 1] == '\0'))
+			return 0;
+	return 1;
+}
+
+int
+policy_valid_key(const char *name)
+{
+	size_t i;
+
+	if (name[0] == '\0' || strlen(name) > KEY_MAX)
+		return 0;
+	for (i = 0; name[i] != '\0'; i++)
+		if (!isalnum((unsigned char)name[i]) &&
+		    strchr("._-", name[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * Split one line into tokens in place.  Blanks separate, '#' outside quotes
+ * starts a comment, double quotes group (with \" and \\ inside).  Returns
+ * the token count, or -1 with *why set.
+ */
+static int
+tokenize(char *line, char **tok, const char **why)
+{
+	char *r = line, *w;
+	int n = 0, quoted;
+
+	for (;;) {
+		while (*r == ' ' || *r == '\t')
+			r++;
+		if (*r == '\0' || *r == '#')
+			return n;
+		if (n == MAXTOKENS) {
+			*why = "too many words on one line";
+			return -1;
+		}
+		tok[n++] = w = r;
+		quoted = 0;
+		for (; *r != '\0'; r++) {
+			if ((unsigned char)*r < 0x20 && *r != '\t') {
+				*why = "control character";
+				return -1;
+			}
+			if (*r == '"') {
+				quoted = !quoted;
+				continue;
+			}
+			if (quoted && *r == '\\' && (r[1] == '"' ||
+			    r[1] == '\\')) {
+				*w++ = *++r;
+				continue;
+			}
+			if (!quoted && (*r == ' ' || *r == '\t' || *r == '#'))
+				break;
+			*w++ = *r;
+		}
+		if (quoted) {
+			*why = "unterminated quote";
+			return -1;
+		}
+		if (*r == '#') {
+			*w = '\0';
+			return n;
+		}
+		if (*r != '\0')
+			r++;
+		*w = '\0';
+	}
+}
+
+static int
+check_dir(struct policy *p, size_t line, const char *dir)
+{
+	const char *s;
+
+	if (dir[0] != '/') {
+		adderr(p, line, "directory \"%s\" must be absolute", dir);
+		return -1;
+	}
+	for (s = dir; (s = strchr(s, '%')) != NULL; s += 2)
+		if (s[1] != 'u' && s[1] != 'h' && s[1] != '%') {
+			adderr(p, line, "unknown escape \"%%%c\" in directory"
+			    " (use %%u, %%h or %%%%)", s[1] ? s[1] : ' ');
+			return -1;
+		}
+	return 0;
+}
+
+static int
+check_ident(struct policy *p, size_t line, const char *id)
+{
+	if (strcmp(id, "*") == 0)
+		return 0;
+	if (valid_name(id[0] == ':' ? id + 1 : id))
+		return 0;
+	adderr(p, line, "invalid identity \"%s\"", id);
+	return -1;
+}
+
+static void
+parse_rule(struct policy *p, size_t line, char **tok, int n)
+{
+	struct rule r, *v;
+	int i, j, permit = strcmp(tok[0], "permit") == 0;
+
+	memset(&r, 0, sizeof(r));
+	r.permit = permit;
+	r.line = line;
+	for (i = 1; i < n; i++) {
+		if (strcmp(tok[i], "key") == 0) {
+			if (r.key != NULL) {
+				adderr(p, line, "duplicate option \"key\"");
+				goto fail;
+			}
+			if (i + 1 >= n || !policy_valid_key(tok[i + 1])) {
+				adderr(p, line, "\"key\" needs a name of 1-%d "
+				    "characters from [A-Za-z0-9._-]", KEY_MAX);
+				goto fail;
+			}
+			if ((r.key = strdup(tok[++i])) == NULL)
+				goto nomem;
+			continue;
+		}
+		for (j = 0; ruleopts[j].name != NULL; j++)
+			if (strcmp(tok[i], ruleopts[j].name) == 0)
+				break;
+		if (ruleopts[j].name == NULL)
+			break;
+		if (!permit) {
+			adderr(p, line, "option \"%s\" is not allowed in a "
+			    "deny rule", tok[i]);
+			goto fail;
+		}
+		if (r.opts & ruleopts[j].bit) {
+			adderr(p, line, "duplicate option \"%s\"", tok[i]);
+			goto fail;
+		}
+		r.opts |= ruleopts[j].bit;
+	}
+	if (i >= n) {
+		adderr(p, line, "missing identity");
+		goto fail;
+	}
+	if (check_ident(p, line, tok[i]) == -1)
+		goto fail;
+	if ((r.ident = strdup(tok[i++])) == NULL)
+		goto nomem;
+	if (permit) {
+		if (i >= n || strcmp(tok[i], "dir") != 0) {
+			adderr(p, line, i < n ? "unknown option or extra word "
+			    "\"%s\" (expected \"dir DIRECTORY\")" :
+			    "missing \"dir DIRECTORY\"%s", i < n ? tok[i] : "");
+			goto fail;
+		}
+		if (++i >= n) {
+			adderr(p, line, "missing DIRECTORY after \"dir\"");
+			goto fail;
+		}
+		if (check_dir(p, line, tok[i]) == -1)
+			goto fail;
+		if ((r.dir = strdup(tok[i++])) == NULL)
+			goto nomem;
+		if ((r.opts & (RO_PUSH | RO_PULL | RO_LIST)) == 0) {
+			adderr(p, line, "rule permits nothing: add push, pull "
+			    "or list");
+			goto fail;
+		}
+	}
+	if (i < n) {
+		adderr(p, line, "unexpected \"%s\"", tok[i]);
+		goto fail;
+	}
+	v = reallocarray(p->rules, p->nrules + 1, sizeof(*v));
+	if (v == NULL)
+		goto nomem;
+	p->rules = v;
+	p->rules[p->nrules++] = r;
+	return;
+nomem:
+	adderr(p, line, "out of memory");
+fail:
+	free(r.key);
+	free(r.ident);
+	free(r.dir);
+}
+
+static void
+parse_global(struct policy *p, size_t line, char **tok, int n)
+{
+	char **v;
+
+	if (n != 2) {
+		adderr(p, line, "\"%s\" takes exactly one value", tok[0]);
+		return;
+	}
+	if (strcmp(tok[0], "rsync") == 0) {
+		if (tok[1][0] != '/') {
+			adderr(p, line, "rsync path \"%s\" must be absolute",
+			    tok[1]);
+			return;
+		}
+		free(p->rsync);
+		if ((p->rsync = strdup(tok[1])) == NULL)
+			adderr(p, line, "out of memory");
+	} else if (strcmp(tok[0], "umask") == 0) {
+		if (strlen(tok[1]) > 4 || strspn(tok[1], "01234567") !=
+		    strlen(tok[1]) || strtol(tok[1], NULL, 8) > 0777) {
+			adderr(p, line, "umask \"%s\" must be octal 0-0777",
+			    tok[1]);
+			return;
+		}
+		p->umask = (int)strtol(tok[1], NULL, 8);
+	} else if (strcmp(tok[1], "syslog") == 0) {
+		p->use_syslog = 1;
+	} else if (tok[1][0] != '/') {
+		adderr(p, line, "log file \"%s\" must be absolute (or "
+		    "\"syslog\")", tok[1]);
+	} else {
+		v = reallocarray(p->logs, p->nlogs + 1, sizeof(*v));
+		if (v == NULL || (v[p->nlogs] = strdup(tok[1])) == NULL) {
+			if (v != NULL)
+				p->logs = v;
+			adderr(p, line, "out of memory");
+			return;
+		}
+		p->logs = v;
+		p->nlogs++;
+	}
+}
+
+static struct policy *
+policy_new(const char *file)
+{
+	struct policy *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->umask = -1;
+	if ((p->file = strdup(file)) == NULL ||
+	    (p->rsync = strdup(POLICY_DEFAULT_RSYNC)) == NULL) {
+		policy_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void
+parse_line(struct policy *p, size_t lineno, char *line)
+{
+	char *tok[MAXTOKENS];
+	const char *why = NULL;
+	int n;
+
+	if ((n = tokenize(line, tok, &why)) == -1) {
+		adderr(p, lineno, "%s", why);
+		return;
+	}
+	if (n == 0)
+		return;
+	if (strcmp(tok[0], "permit") == 0 || strcmp(tok[0], "deny") == 0)
+		parse_rule(p, lineno, tok, n);
+	else if (strcmp(tok[0], "rsync") == 0 || strcmp(tok[0], "log") == 0 ||
+	    strcmp(tok[0], "umask") == 0)
+		parse_global(p, lineno, tok, n);
+	else
+		adderr(p, lineno, "unknown keyword \"%s\"", tok[0]);
+}
+
+struct policy *
+policy_parse(const char *file, const char *text, size_t len)
+{
+	struct policy *p;
+	char *line;
+	size_t lineno = 0, off = 0, end;
+
+	if ((p = policy_new(file)) == NULL)
+		return NULL;
+	if (len > POLICY_MAXSIZE) {
+		adderr(p, 0, "larger than %d bytes", POLICY_MAXSIZE);
+		return p;
+	}
+	while (off < len) {
+		lineno++;
+		for (end = off; end < len && text[end] != '\n'; end++)
+			;
+		if (memchr(text + off, '\0', end - off) != NULL) {
+			adderr(p, lineno, "NUL byte");
+		} else if ((line = strndup(text + off, end - off)) == NULL) {
+			adderr(p, lineno, "out of memory");
+		} else {
+			parse_line(p, lineno, line);
+			free(line);
+		}
+		off = end + 1;
+	}
+	return p;
+}
+
+/* Refuse a file or directory that someone other than owner could change. */
+static int
+trusted(const struct stat *st, uid_t owner, int isdir)
+{
+	if (st->st_uid != owner)
+		return 0;
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) == 0)
+		return 1;
+	return isdir && (st->st_mode & S_ISVTX);
+}
+
+static int
+check_parents(struct policy *p, const char *path, uid_t owner)
+{
+	char real[PATH_MAX], *slash;
+	struct stat st;
+
+	if (realpath(path, real) == NULL) {
+		adderr(p, 0, "%s", strerror(errno));
+		return -1;
+	}
+	while ((slash = strrchr(real, '/')) != NULL) {
+		if (slash == real)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(real, &st) == -1) {
+			adderr(p, 0, "%s: %s", real, strerror(errno));
+			return -1;
+		}
+		if (!trusted(&st, owner, 1)) {
+			adderr(p, 0, "directory %s must be owned by uid %u and "
+			    "not writable by group or others", real,
+			    (unsigned)owner);
+			return -1;
+		}
+		if (slash == real)
+			break;
+	}
+	return 0;
+}
+
+static char *
+read_all(int fd, size_t *lenp)
+{
+	char *buf;
+	size_t len = 0;
+	ssize_t r;
+
+	if ((buf = malloc(POLICY_MAXSIZE + 1)) == NULL)
+		return NULL;
+	while ((r = read(fd, buf + len, POLICY_MAXSIZE + 1 - len)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			free(buf);
+			return NULL;
+		}
+		len += (size_t)r;
+		if (len > POLICY_MAXSIZE)
+			break;
+	}
+	*lenp = len;
+	return buf;
+}
+
+struct policy *
+policy_load(const char *path, uid_t owner)
+{
+	struct policy *p;
+	struct stat st;
+	char *text;
+	size_t len;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		if ((p = policy_new(path)) != NULL)
+			adderr(p, 0, "cannot open: %s", strerror(errno));
+		return p;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    !trusted(&st, owner, 0)) {
+		close(fd);
+		if ((p = policy_new(path)) != NULL)
+			adderr(p, 0, "must be a regular file owned by uid %u "
+			    "and not writable by group or others",
+			    (unsigned)owner);
+		return p;
+	}
+	text = read_all(fd, &len);
+	close(fd);
+	if (text == NULL) {
+		if ((p = policy_new(path)) != NULL)
+			adderr(p, 0, "cannot read: %s", strerror(errno));
+		return p;
+	}
+	p = policy_parse(path, text, len);
+	free(text);
+	if (p != NULL)
+		check_parents(p, path, owner);
+	return p;
+}
+
+void
+policy_free(struct policy *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->nrules; i++) {
+		free(p->rules[i].key);
+		free(p->rules[i].ident);
+		free(p->rules[i].dir);
+	}
+	for (i = 0; i < p->nlogs; i++)
+		free(p->logs[i]);
+	for (i = 0; i < p->nerrors; i++)
+		free(p->errors[i]);
+	free(p->rules);
+	free(p->logs);
+	free(p->errors);
+	free(p->rsync);
+	free(p->file);
+	free(p);
+}
+
+static int
+ident_matches(const char *ident, const struct who *w)
+{
+	size_t i;
+
+	if (strcmp(ident, "*") == 0)
+		return 1;
+	if (ident[0] != ':')
+		return strcmp(ident, w->user) == 0;
+	for (i = 0; i < w->ngroups; i++)
+		if (strcmp(ident + 1, w->groups[i]) == 0)
+			return 1;
+	return 0;
+}
+
+const struct rule *
+policy_match(const struct policy *p, const struct who *w, const char *key)
+{
+	const struct rule *r, *match = NULL;
+	size_t i;
+
+	if (p->nerrors > 0)
+		return NULL;
+	for (i = 0; i < p->nrules; i++) {
+		r = &p->rules[i];
+		if (r->key != NULL && (key == NULL || strcmp(r->key, key) != 0))
+			continue;
+		if (ident_matches(r->ident, w))
+			match = r;
+	}
+	return match;
+}
+
+static int
+append(char *out, size_t outlen, size_t *o, const char *s, size_t n)
+{
+	if (*o + n >= outlen)
+		return -1;
+	memcpy(out + *o, s, n);
+	*o += n;
+	out[*o] = '\0';
+	return 0;
+}
+
+int
+policy_expand_dir(const struct rule *r, const struct who *w, char *out,
+    size_t outlen, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	const char *s, *ins;
+	size_t o = 0;
+	int rv = 0;
+
+	tmp[0] = '\0';
+	for (s = r->dir; *s != '\0' && rv == 0; s++) {
+		if (*s != '%') {
+			rv = append(tmp, sizeof(tmp), &o, s, 1);
+			continue;
+		}
+		s++;
+		ins = *s == 'u' ? w->user : *s == 'h' ? w->home : "%";
+		if (*s == 'u' && strchr(ins, '/') != NULL) {
+			snprintf(err, errlen, "user name contains '/'");
+			return -1;
+		}
+		rv = append(tmp, sizeof(tmp), &o, ins, strlen(ins));
+	}
+	if (rv == -1) {
+		snprintf(err, errlen, "directory of line %zu is too long",
+		    r->line);
+		return -1;
+	}
+	/* Normalise: no "." or ".." components, single slashes. */
+	if (tmp[0] != '/' || outlen < 2) {
+		snprintf(err, errlen, "directory %s is not absolute", tmp);
+		return -1;
+	}
+	o = 0;
+	out[0] = '\0';
+	for (s = tmp; *s != '\0';) {
+		size_t n;
+
+		while (*s == '/')
+			s++;
+		n = strcspn(s, "/");
+		if (n == 0)
+			break;
+		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' &&
+		    s[1] == '.')) {
+			snprintf(err, errlen, "directory %s has a \".\" or "
+			    "\"..\" component", tmp);
+			return -1;
+		}
+		if (append(out, outlen, &o, "/", 1) == -1 ||
+		    append(out, outlen, &o, s, n) == -1) {
+			snprintf(err, errlen, "directory %s is too long", tmp);
+			return -1;
+		}
+		s += n;
+	}
+	if (o == 0)
+		append(out, outlen, &o, "/", 1);
+	return 0;
+}
