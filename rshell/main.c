@@ -1,0 +1,451 @@
+/*
+ * rshell: a restricted login shell for backup accounts.
+ *
+ * sshd runs "rshell -c COMMAND".  rshell splits COMMAND itself, decides
+ * against the root-owned policy, logs the attempt, and then runs rsync
+ * --server confined to the rule's directory, answers a built-in listing,
+ * or refuses.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decide.h"
+#include "list.h"
+#include "log.h"
+#include "policy.h"
+#include "run.h"
+#include "words.h"
+
+#define MAXGROUPS	256
+#define DEFAULT_UMASK	022
+
+enum verb { V_SESSION, V_INTERACTIVE, V_CHECK, V_DRYRUN, V_VERSION };
+
+struct session {
+	struct policy	*policy;
+	struct who	 who;
+	char		*shell;
+	char		*groupv[MAXGROUPS];
+	struct logsink	 log;
+	char		 from[128];	/* "addr:port" or "-" */
+	const char	*key;		/* key=NAME, or NULL */
+	const char	*cmd;		/* what the client asked for */
+	const char	*forced;	/* the forced command, when it differs */
+	const char	*request;	/* what is judged */
+	int		 dryrun;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: rshell -c command\n"
+	    "       rshell -t [-f file]\n"
+	    "       rshell -n [-f file] [-u user] [-k key] -c command\n"
+	    "       rshell -V\n");
+	exit(1);
+}
+
+/* Descriptors 0-2 must be open before anything can print; nothing else. */
+static void
+hygiene(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) == -1)
+			_exit(1);
+	closefrom(STDERR_FILENO + 1);
+}
+
+/* SSH_CONNECTION is "client_addr client_port server_addr server_port". */
+static void
+parse_from(const char *conn, char *out, size_t outlen)
+{
+	char addr[64], port[8];
+
+	if (conn == NULL || sscanf(conn, "%63s %7s", addr, port) != 2 ||
+	    strspn(port, "0123456789") != strlen(port) ||
+	    strspn(addr, "0123456789abcdefABCDEF.:") != strlen(addr)) {
+		strlcpy(out, "-", outlen);
+		return;
+	}
+	snprintf(out, outlen, strchr(addr, ':') ? "[%s]:%s" : "%s:%s", addr,
+	    port);
+}
+
+static int
+policy_has_groups(const struct policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nrules; i++)
+		if (p->rules[i].ident[0] == ':')
+			return 1;
+	return 0;
+}
+
+static void
+load_groups(struct session *s, gid_t gid)
+{
+	gid_t gids[MAXGROUPS];
+	struct group *gr;
+	int i, n = MAXGROUPS;
+
+	if (getgrouplist(s->who.user, gid, gids, &n) == -1)
+		n = MAXGROUPS;
+	for (i = 0; i < n && s->who.ngroups < MAXGROUPS; i++)
+		if ((gr = getgrgid(gids[i])) != NULL &&
+		    (s->groupv[s->who.ngroups] = strdup(gr->gr_name)) != NULL)
+			s->who.ngroups++;
+	s->who.groups = s->groupv;
+}
+
+static int
+load_who(struct session *s, const char *user)
+{
+	struct passwd *pw;
+
+	pw = user ? getpwnam(user) : getpwuid(getuid());
+	if (pw == NULL)
+		return -1;
+	if ((s->who.user = strdup(pw->pw_name)) == NULL ||
+	    (s->who.home = strdup(pw->pw_dir)) == NULL ||
+	    (s->shell = strdup(pw->pw_shell)) == NULL)
+		return -1;
+	s->who.uid = pw->pw_uid;
+	if (policy_has_groups(s->policy))
+		load_groups(s, pw->pw_gid);
+	return 0;
+}
+
+static void
+line_common(struct session *s, struct logline *l, const char *event)
+{
+	logline_init(l, event);
+	logline_addf(l, "pid", "%ld", (long)getpid());
+	logline_add(l, "user", s->who.user ? s->who.user : "-");
+	logline_addf(l, "uid", "%lu", (unsigned long)getuid());
+	logline_add(l, "from", s->from);
+	logline_add(l, "key", s->key ? s->key : "-");
+}
+
+/*
+ * Write a log line.  A line that cannot be written stops everything: an
+ * attempt that leaves no trace is refused (fail closed).
+ */
+static void
+emit(struct session *s, struct logline *l)
+{
+	char err[512];
+
+	if (l->nomem)
+		strlcpy(err, "out of memory", sizeof(err));
+	else if (log_write(&s->log, l, err, sizeof(err)) == 0) {
+		logline_free(l);
+		return;
+	}
+	logline_free(l);
+	syslog(LOG_AUTHPRIV | LOG_ERR, "cannot write the log: %s", err);
+	fprintf(stderr, "rshell: denied: cannot write the log: %s\n", err);
+	exit(1);
+}
+
+static void __attribute__((noreturn))
+deny(struct session *s, const char *reason)
+{
+	struct logline l;
+
+	if (s->dryrun) {
+		printf("deny: %s\n", reason);
+		exit(1);
+	}
+	line_common(s, &l, "deny");
+	logline_add(&l, "cmd", s->cmd);
+	if (s->forced)
+		logline_add(&l, "forced", s->forced);
+	logline_add(&l, "reason", reason);
+	emit(s, &l);
+	fprintf(stderr, "rshell: denied: %s\n", reason);
+	exit(1);
+}
+
+static void
+log_permit(struct session *s, const char *run)
+{
+	struct logline l;
+
+	line_common(s, &l, "permit");
+	logline_add(&l, "cmd", s->cmd);
+	if (s->forced)
+		logline_add(&l, "forced", s->forced);
+	logline_add(&l, "run", run);
+	emit(s, &l);
+}
+
+static void
+log_exit(struct session *s, const struct runres *r)
+{
+	struct logline l;
+	const char *name;
+
+	line_common(s, &l, "exit");
+	if (r->signo) {
+		name = sigabbrev_np(r->signo);
+		logline_add(&l, "signal", name ? name : "?");
+	} else
+		logline_addf(&l, "status", "%d", r->status);
+	logline_addf(&l, "ms", "%ld", r->ms);
+	emit(s, &l);
+}
+
+/*
+ * Work out what is being asked.  sshd puts a key's forced command in -c and
+ * the client's own command in SSH_ORIGINAL_COMMAND.
+ */
+static void
+resolve_request(struct session *s, const char *c, const char *orig)
+{
+	static char key[128];
+
+	s->cmd = s->request = c;
+	if (strncmp(c, "key=", 4) == 0) {
+		if (!policy_valid_key(c + 4))
+			deny(s, "invalid key name in forced command");
+		strlcpy(key, c + 4, sizeof(key));
+		s->key = key;
+		if (orig == NULL) {
+			s->cmd = "";
+			s->forced = c;
+			deny(s, "no command given (interactive sessions are not "
+			    "allowed, or key= used without a forced command)");
+		}
+		s->cmd = s->request = orig;
+	} else if (orig != NULL && strcmp(orig, c) != 0) {
+		/* A pinned forced command: it is the request, still checked. */
+		s->cmd = orig;
+		s->forced = c;
+	}
+}
+
+static void
+open_log(struct session *s)
+{
+	struct policy *p = s->policy;
+	char err[512];
+	int use_syslog = p->use_syslog || p->nlogs == 0;
+
+	if (log_open(&s->log, p->logs, p->nlogs, use_syslog, err,
+	    sizeof(err)) == 0)
+		return;
+	openlog("rshell", LOG_PID, LOG_AUTHPRIV);
+	syslog(LOG_ERR, "cannot open the log: %s", err);
+	fprintf(stderr, "rshell: denied: cannot open the log: %s\n", err);
+	exit(1);
+}
+
+static int
+take_lock(struct session *s, const struct decision *d)
+{
+	int fd;
+
+	(void)s;
+	if ((fd = openat(d->rootfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;	/* held until rshell exits */
+}
+
+static void __attribute__((noreturn))
+run_builtin(struct session *s, struct decision *d, char *const *words,
+    size_t n)
+{
+	struct listing *ls = NULL;
+	struct timespec start;
+	struct runres r = { 0, 0, 0 };
+	char err[1024], *run, *joined;
+
+	if (d->kind == DK_LIST && (ls = list_prepare(d->rootfd, words, n,
+	    err, sizeof(err))) == NULL)
+		deny(s, err);
+	joined = run_join(words, n);
+	if (joined == NULL || asprintf(&run, "builtin:%s", joined) == -1)
+		deny(s, "out of memory");
+	free(joined);
+	if (s->dryrun) {
+		printf("permit\n%s\n", run);
+		exit(0);
+	}
+	log_permit(s, run);
+	free(run);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (ls != NULL)
+		r.status = list_run(ls, STDOUT_FILENO, STDERR_FILENO);
+	r.ms = run_elapsed_ms(&start);
+	log_exit(s, &r);
+	exit(r.status);
+}
+
+static void __attribute__((noreturn))
+session(struct session *s, const char *c, const char *orig)
+{
+	struct decision d;
+	struct words w;
+	struct runres r;
+	char err[PATH_MAX + 64], *run;
+	size_t i;
+	int mask;
+
+	if (c == NULL)
+		deny(s, "interactive login is not allowed");
+	resolve_request(s, c, orig);
+	if (words_split(s->request, &w, err, sizeof(err)) == -1)
+		deny(s, err);
+	if (policy_decide(s->policy, &s->who, s->key, w.v, w.n,
+	    run_rsync_features(s->policy->rsync), &d) == -1)
+		deny(s, d.reason);
+	if (d.kind != DK_RSYNC)
+		run_builtin(s, &d, w.v, w.n);
+	if (!s->dryrun && d.push && (d.rule->opts & RO_LOCK) &&
+	    take_lock(s, &d) == -1) {
+		snprintf(err, sizeof(err), "%s is locked by another push",
+		    d.dir);
+		deny(s, err);
+	}
+	if ((run = run_join(d.argv, d.argc)) == NULL)
+		deny(s, "out of memory");
+	if (s->dryrun) {
+		printf("permit\n%s\n", run);
+		for (i = 0; i < d.npins; i++)
+			printf("# fd %d: %s/%s\n", d.pins[i].fd, d.dir,
+			    d.pins[i].rel);
+		exit(0);
+	}
+	log_permit(s, run);
+	free(run);
+	mask = s->policy->umask >= 0 ? s->policy->umask : DEFAULT_UMASK;
+	if (run_rsync(&d, &s->who, s->shell, mask, &r, err, sizeof(err)) ==
+	    -1) {
+		struct logline l;
+
+		line_common(s, &l, "error");
+		logline_add(&l, "reason", err);
+		emit(s, &l);
+		errx(1, "%s", err);
+	}
+	log_exit(s, &r);
+	exit(r.signo ? 128 + r.signo : r.status);
+}
+
+static int
+check_policy(struct session *s)
+{
+	struct policy *p = s->policy;
+	size_t i;
+
+	for (i = 0; i < p->nerrors; i++)
+		fprintf(stderr, "%s\n", p->errors[i]);
+	if (run_rsync_features(p->rsync) & RSF_CONFINE)
+		printf("%s: rsync %s supports --confine-root and --drop-D: "
+		    "added to every request\n", p->file, p->rsync);
+	else
+		printf("%s: rsync %s lacks --confine-root and --drop-D "
+		    "(rsync 3.5 or later has them): filter rules sent over "
+		    "the protocol are not confined by rsync\n", p->file,
+		    p->rsync);
+	if (p->nerrors == 0)
+		printf("%s: ok, %zu rule%s\n", p->file, p->nrules,
+		    p->nrules == 1 ? "" : "s");
+	return p->nerrors == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct session s;
+	const char *file = RSHELL_POLICY, *user = NULL, *cmd = NULL;
+	const char *orig, *conn;
+	char *origcopy = NULL;
+	enum verb verb = V_SESSION;
+	int ch, fflag = 0;
+
+	hygiene();
+	/*
+	 * Only these two come from the environment, as sshd sets them; the
+	 * rest is dropped so nothing the client sent can reach a library.
+	 */
+	if ((orig = getenv("SSH_ORIGINAL_COMMAND")) != NULL &&
+	    (origcopy = strdup(orig)) == NULL)
+		errx(1, "out of memory");
+	conn = getenv("SSH_CONNECTION");
+	parse_from(conn, s.from, sizeof(s.from));
+	clearenv();
+
+	if (argc == 3 && strcmp(argv[1], "-c") == 0) {
+		cmd = argv[2];	/* sshd: nothing else is parsed */
+	} else if (argc <= 1) {
+		verb = V_INTERACTIVE;
+	} else {
+		while ((ch = getopt(argc, argv, "c:f:k:ntu:V")) != -1) {
+			switch (ch) {
+			case 'c': cmd = optarg; break;
+			case 'f': file = optarg; fflag = 1; break;
+			case 'k': s.key = optarg; break;
+			case 'n': verb = V_DRYRUN; break;
+			case 't': verb = V_CHECK; break;
+			case 'u': user = optarg; break;
+			case 'V': verb = V_VERSION; break;
+			default: usage();
+			}
+		}
+		if (optind != argc || (verb == V_DRYRUN && cmd == NULL) ||
+		    (verb == V_CHECK && cmd != NULL) ||
+		    ((user || s.key) && verb != V_DRYRUN))
+			usage();
+	}
+	(void)fflag;
+	if (verb == V_VERSION) {
+		printf("rshell %s\n", RSHELL_VERSION);
+		return 0;
+	}
+	if ((s.policy = policy_load(file, 0)) == NULL)
+		errx(1, "out of memory");
+	if (verb == V_CHECK)
+		return check_policy(&s);
+	if (s.key != NULL && !policy_valid_key(s.key))
+		errx(1, "invalid key name: %s", s.key);
+	if (load_who(&s, user) == -1) {
+		if (verb == V_DRYRUN)
+			errx(1, "unknown user %s", user ? user : "");
+		s.who.user = NULL;
+	}
+	if (verb == V_DRYRUN) {
+		s.dryrun = 1;
+		s.cmd = cmd;
+		s.request = cmd;
+		session(&s, cmd, NULL);
+	}
+	open_log(&s);
+	if (s.who.user == NULL)
+		deny(&s, "unknown user (uid not in the password database)");
+	if (verb == V_INTERACTIVE)
+		cmd = NULL;
+	session(&s, cmd, origcopy);
+}

@@ -1,0 +1,201 @@
+/*
+ * Running rsync.  Everything that happens between fork and execve is here,
+ * so that further confinement of the child (a Landlock ruleset) has one
+ * place to go.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run.h"
+
+static volatile sig_atomic_t child_pid;
+
+static void
+forward(int sig)
+{
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+/*
+ * rsync 3.5 and later know --confine-root and --drop-D.  Asking the binary
+ * (rsync --version) would cost a second exec per session; its option table
+ * is in the file, so look for the option name there.
+ */
+unsigned
+run_rsync_features(const char *path)
+{
+	static const char needle[] = "confine-root";
+	struct stat st;
+	unsigned f = 0;
+	void *m;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) != MAP_FAILED) {
+		if (memmem(m, (size_t)st.st_size, needle, sizeof(needle) - 1))
+			f |= RSF_CONFINE;
+		munmap(m, (size_t)st.st_size);
+	}
+	close(fd);
+	return f;
+}
+
+long
+run_elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - start->tv_sec) * 1000 +
+	    (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+static int
+needs_quote(const char *s)
+{
+	if (*s == '\0')
+		return 1;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("-_./=,:%+@", *s)))
+			return 1;
+	return 0;
+}
+
+char *
+run_join(char *const *argv, size_t argc)
+{
+	size_t i, len = 1;
+	const char *p;
+	char *s, *o;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) * 4 + 3;
+	if ((s = o = malloc(len)) == NULL)
+		return NULL;
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			*o++ = ' ';
+		if (!needs_quote(argv[i])) {
+			o = stpcpy(o, argv[i]);
+			continue;
+		}
+		*o++ = '\'';
+		for (p = argv[i]; *p != '\0'; p++) {
+			if (*p == '\'')
+				o = stpcpy(o, "'\\''");
+			else
+				*o++ = *p;
+		}
+		*o++ = '\'';
+	}
+	*o = '\0';
+	return s;
+}
+
+static int
+is_pin(const struct decision *d, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < d->npins; i++)
+		if (d->pins[i].fd == fd)
+			return 1;
+	return 0;
+}
+
+static void
+child(const struct decision *d, const struct who *w, const char *shell,
+    int mask)
+{
+	char env_home[4096 + 6], env_user[256 + 6], env_logname[256 + 9];
+	char env_shell[4096 + 7];
+	char *envp[] = { "PATH=/usr/bin:/bin", env_home, env_user,
+	    env_logname, env_shell, NULL };
+	int fd, maxpin = 2;
+	size_t i;
+
+	snprintf(env_home, sizeof(env_home), "HOME=%s", w->home);
+	snprintf(env_user, sizeof(env_user), "USER=%s", w->user);
+	snprintf(env_logname, sizeof(env_logname), "LOGNAME=%s", w->user);
+	snprintf(env_shell, sizeof(env_shell), "SHELL=%s", shell);
+	umask((mode_t)mask);
+	if (fchdir(d->rootfd) == -1) {
+		dprintf(STDERR_FILENO, "rshell: cannot enter %s: %s\n", d->dir,
+		    strerror(errno));
+		_exit(127);
+	}
+	for (i = 0; i < d->npins; i++) {
+		fcntl(d->pins[i].fd, F_SETFD, 0);
+		if (d->pins[i].fd > maxpin)
+			maxpin = d->pins[i].fd;
+	}
+	for (fd = 3; fd < maxpin; fd++)
+		if (!is_pin(d, fd))
+			close(fd);
+	closefrom(maxpin + 1);
+	execve(d->argv[0], d->argv, envp);
+	dprintf(STDERR_FILENO, "rshell: cannot run %s: %s\n", d->argv[0],
+	    strerror(errno));
+	_exit(127);
+}
+
+int
+run_rsync(const struct decision *d, const struct who *w, const char *shell,
+    int mask, struct runres *res, char *err, size_t errlen)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
+	struct sigaction sa, old[4];
+	struct timespec start;
+	sigset_t all, prev;
+	pid_t pid;
+	size_t i;
+	int st;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	/* No signal may arrive between fork and recording the child. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &prev);
+	if ((pid = fork()) == -1) {
+		sigprocmask(SIG_SETMASK, &prev, NULL);
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &prev, NULL);
+		child(d, w, shell, mask);
+	}
+	child_pid = pid;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 4; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR) {
+			snprintf(err, errlen, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+	child_pid = 0;
+	for (i = 0; i < 4; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	res->ms = run_elapsed_ms(&start);
+	res->signo = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	res->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* Running what was permitted: the one place where rshell executes. */
+#ifndef RSHELL_RUN_H
+#define RSHELL_RUN_H
+
+#include <stddef.h>
+
+#include "decide.h"
+
+struct runres {
+	int	 status;	/* exit status, or -1 when killed */
+	int	 signo;		/* the signal that killed it, or 0 */
+	long	 ms;		/* wall time */
+};
+
+/* RSF_* features of the rsync binary at path (decide.h). */
+unsigned	 run_rsync_features(const char *path);
+
+/*
+ * Fork and execve d->argv with cwd DIRECTORY, a fresh environment for w,
+ * umask mask, descriptors above 2 closed except d's pins; forward SIGHUP,
+ * SIGINT, SIGTERM and SIGPIPE; wait.  Returns 0 with *res, or -1 with a
+ * reason when it could not be started.
+ */
+int		 run_rsync(const struct decision *d, const struct who *w,
+		    const char *shell, int mask, struct runres *res, char *err,
+		    size_t errlen);
+
+/* Join argv for display: words that need it are single-quoted as in sh. */
+char		*run_join(char *const *argv, size_t argc);
+
+long		 run_elapsed_ms(const struct timespec *start);
+
+#endif
