@@ -48,8 +48,10 @@ tests/suites.inc: $(TEST_SRC)
 	@printf 'SUITE(%s)\n' $(SUITES) > $@
 
 tests/check_main.o: tests/suites.inc
+# Suites are found by name (tests/suites.inc), not through a header.
+TEST_CFLAGS = $(ALL_CFLAGS) -Wno-missing-prototypes
 tests/%.o: tests/%.c
-	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) rshell/librshell.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
@@ -59,8 +61,8 @@ tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) rshell/librshell.a
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c
-	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
-	    -o $@ tests/check_main.c $(TEST_SRC) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
+	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
 	$(CC) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
 	    -o tests/rshell-asan rshell/main.c $(LIB_SRC) $(BSD_LIBS)
 
@@ -84,15 +86,27 @@ bench: rshell/rshell
 demo:
 	tests/integration/demo.sh
 
+# DESTDIR only here, for staged installs; it is never compiled in.  The
+# example policy becomes the policy only when there is none: an existing
+# one is never replaced.
 install: rshell/rshell
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(dir $(POLICY))
 	install -m 0755 rshell/rshell $(DESTDIR)$(SBINDIR)/rshell
 	install -m 0644 rshell/rshell.8 $(DESTDIR)$(MANDIR)/man8/rshell.8
-	install -m 0644 policy/rshell.policy.5 $(DESTDIR)$(MANDIR)/man5/rshell.policy.5
+	install -m 0644 policy/rshell.policy.5 \
+	    $(DESTDIR)$(MANDIR)/man5/rshell.policy.5
+	test -e $(DESTDIR)$(POLICY) || \
+	    install -m 0644 packaging/policy.example $(DESTDIR)$(POLICY)
 
+# The policy is left in place: it is the administrator's.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/rshell $(DESTDIR)$(MANDIR)/man8/rshell.8 \
 	    $(DESTDIR)$(MANDIR)/man5/rshell.policy.5
+
+# dist/rshell_$(VERSION)_ARCH.deb, built from a copy of the tree.
+deb:
+	packaging/build-deb.sh $(VERSION)
 
 clean:
 	rm -f rshell/rshell rshell/librshell.a tests/unit tests/unit-asan \

@@ -382,11 +382,14 @@ policy_parse(const char *file, const char *text, size_t len)
 	return p;
 }
 
-/* Refuse a file or directory that someone other than owner could change. */
+/*
+ * Refuse a file or directory that someone other than owner (or root) could
+ * change.
+ */
 static int
 trusted(const struct stat *st, uid_t owner, int isdir)
 {
-	if (st->st_uid != owner)
+	if (st->st_uid != owner && st->st_uid != 0)
 		return 0;
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) == 0)
 		return 1;

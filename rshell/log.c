@@ -1,0 +1,467 @@
+/*
+ * The attempt log.  Every line is built in memory, escaped as logfmt, and
+ * handed to the kernel with one write(2) per file.  The files are opened
+ * O_APPEND, so each write lands whole at the end of the file: lines from
+ * hundreds of concurrent sessions never interleave.  No stdio here, on
+ * purpose: a FILE buffer could split one line over two writes.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define LOGLINE_INITCAP	256	/* a typical line fits without growing */
+#define LOGLINE_FMTBUF	256	/* logline_addf's first try */
+#define LOG_MODE	0640
+
+static void	seterr(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		strlcpy(err, "log: cannot format the error", errlen);
+	else if ((size_t)n >= errlen && errlen > 4)
+		memcpy(err + errlen - 4, "...", 4);	/* show it was cut */
+}
+
+/*
+ * Length of the character at p when it may be copied as is: 1 for printable
+ * ASCII, 2 to 4 for a well-formed UTF-8 sequence (RFC 3629: no overlongs,
+ * no surrogates, nothing above U+10FFFF).  0 when the byte at p must be
+ * written as \xHH: C0 controls, DEL, C1 controls (U+0080-U+009F, which some
+ * terminals obey as escape sequences), and any byte of a malformed sequence.
+ * Stops at the first byte that does not fit, so it never reads past a NUL.
+ */
+static size_t
+u8len(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t i, n;
+
+	if (*p >= 0x20 && *p < 0x7f)
+		return 1;
+	if (*p < 0xc2 || *p > 0xf4)
+		return 0;
+	n = *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+	switch (*p) {
+	case 0xc2:
+		lo = 0xa0;	/* C1 controls */
+		break;
+	case 0xe0:
+		lo = 0xa0;	/* overlong */
+		break;
+	case 0xed:
+		hi = 0x9f;	/* surrogates */
+		break;
+	case 0xf0:
+		lo = 0x90;	/* overlong */
+		break;
+	case 0xf4:
+		hi = 0x8f;	/* above U+10FFFF */
+		break;
+	}
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * A bare value runs to the next space, so it must hold no space, no quote,
+ * no '=' (a reader could take it for a key) and no backslash (a reader could
+ * not tell an escape from a literal).
+ */
+static int
+needquotes(const unsigned char *p)
+{
+	size_t n;
+
+	if (*p == '\0')
+		return 1;
+	for (; *p != '\0'; p += n) {
+		if (*p == ' ' || *p == '"' || *p == '=' || *p == '\\')
+			return 1;
+		if ((n = u8len(p)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* An output cursor that counts everything but stores only what fits. */
+struct out {
+	char	*dst;
+	size_t	 size, len;
+};
+
+static void
+put(struct out *o, char c)
+{
+	if (o->len + 1 < o->size)
+		o->dst[o->len] = c;
+	o->len++;
+}
+
+static void
+puthex(struct out *o, unsigned char c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	put(o, '\\');
+	put(o, 'x');
+	put(o, hex[c >> 4]);
+	put(o, hex[c & 0x0f]);
+}
+
+size_t
+log_escape(char *dst, size_t dstlen, const char *value)
+{
+	const unsigned char *p = (const unsigned char *)value;
+	struct out o = { dst, dstlen, 0 };
+	size_t i, n;
+	int quote;
+
+	quote = needquotes(p);
+	if (quote)
+		put(&o, '"');
+	for (; *p != '\0'; p += n) {
+		if ((n = u8len(p)) == 0) {
+			puthex(&o, *p);
+			n = 1;
+			continue;
+		}
+		if (*p == '"' || *p == '\\')
+			put(&o, '\\');
+		for (i = 0; i < n; i++)
+			put(&o, (char)p[i]);
+	}
+	if (quote)
+		put(&o, '"');
+	if (dstlen > 0)
+		dst[o.len < dstlen ? o.len : dstlen - 1] = '\0';
+	return o.len;
+}
+
+/*
+ * Make room for more bytes, plus the '\n' log_write puts after the line and
+ * the NUL that ends it.  Failure makes the whole line unusable: a line with
+ * a field missing could be read as something it is not.
+ */
+static int
+reserve(struct logline *l, size_t more)
+{
+	size_t need, ncap;
+	char *nbuf;
+
+	if (l->nomem)
+		return -1;
+	if (more > SIZE_MAX - 2 - l->len)
+		goto fail;
+	need = l->len + more + 2;
+	if (need <= l->cap)
+		return 0;
+	ncap = l->cap > 0 ? l->cap : LOGLINE_INITCAP;
+	while (ncap < need)
+		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+	if ((nbuf = reallocarray(l->buf, ncap, 1)) == NULL)
+		goto fail;
+	l->buf = nbuf;
+	l->cap = ncap;
+	return 0;
+fail:
+	l->nomem = 1;
+	return -1;
+}
+
+static void
+addfield(struct logline *l, const char *key, const char *value)
+{
+	size_t klen, vlen, sep;
+
+	if (l->nomem)
+		return;
+	if (value == NULL)
+		value = "-";
+	sep = l->len > 0;
+	klen = strlen(key);
+	vlen = log_escape(NULL, 0, value);
+	if (klen > SIZE_MAX / 2 || vlen > SIZE_MAX / 2 - 2 ||
+	    reserve(l, sep + klen + 1 + vlen) == -1) {
+		l->nomem = 1;
+		return;
+	}
+	if (sep)
+		l->buf[l->len++] = ' ';
+	memcpy(l->buf + l->len, key, klen);
+	l->len += klen;
+	l->buf[l->len++] = '=';
+	l->len += log_escape(l->buf + l->len, l->cap - l->len, value);
+}
+
+/* RFC 3339, UTC, milliseconds: 2026-11-27T09:53:01.042Z.  No locale. */
+static int
+timestamp(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	int n;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1 ||
+	    gmtime_r(&ts.tv_sec, &tm) == NULL)
+		return -1;
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (long)(ts.tv_nsec / 1000000));
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	return 0;
+}
+
+void
+logline_init(struct logline *l, const char *event)
+{
+	char ts[64];
+
+	memset(l, 0, sizeof(*l));
+	if (timestamp(ts, sizeof(ts)) == -1) {
+		l->nomem = 1;	/* every line carries a time; no guessing */
+		return;
+	}
+	addfield(l, "time", ts);
+	addfield(l, "event", event);
+}
+
+void
+logline_add(struct logline *l, const char *key, const char *value)
+{
+	addfield(l, key, value);
+}
+
+void
+logline_addf(struct logline *l, const char *key, const char *fmt, ...)
+{
+	char tmp[LOGLINE_FMTBUF], *big;
+	va_list ap;
+	int n;
+
+	if (l->nomem)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		l->nomem = 1;
+		return;
+	}
+	if ((size_t)n < sizeof(tmp)) {
+		addfield(l, key, tmp);
+		return;
+	}
+	/* Too long for the stack: format again into an exact allocation. */
+	if ((big = malloc((size_t)n + 1)) == NULL) {
+		l->nomem = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	if (vsnprintf(big, (size_t)n + 1, fmt, ap) != n)
+		l->nomem = 1;
+	else
+		addfield(l, key, big);
+	va_end(ap);
+	free(big);
+}
+
+void
+logline_free(struct logline *l)
+{
+	free(l->buf);
+	memset(l, 0, sizeof(*l));
+}
+
+static void
+closeall(struct logsink *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfd; i++)
+		if (s->fd[i] != -1)
+			close(s->fd[i]);
+	for (i = 0; i < LOG_MAXFILES; i++)
+		s->fd[i] = -1;
+	s->nfd = 0;
+}
+
+/*
+ * O_NOFOLLOW: a symlink planted where the log should be cannot redirect the
+ * lines (or the O_CREAT) elsewhere.  O_NONBLOCK: opening a FIFO or a device
+ * must not hang or act on the device before fstat() has refused it; it is
+ * cleared again once the file is known to be a regular file.
+ */
+static int
+openone(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, fl;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, LOG_MODE);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			seterr(err, errlen, "log %s: is a symbolic link", path);
+		else
+			seterr(err, errlen, "log %s: %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		seterr(err, errlen, "log %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		seterr(err, errlen, "log %s: not a regular file", path);
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		seterr(err, errlen, "log %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+int
+log_open(struct logsink *s, char *const *paths, size_t npaths,
+    int use_syslog, char *err, size_t errlen)
+{
+	size_t i;
+
+	s->nfd = 0;
+	s->use_syslog = 0;
+	closeall(s);
+	if (npaths > LOG_MAXFILES) {
+		seterr(err, errlen, "too many log files: %zu (at most %d)",
+		    npaths, LOG_MAXFILES);
+		return -1;
+	}
+	/* Fail closed: an attempt must never go unrecorded. */
+	if (npaths == 0 && !use_syslog) {
+		seterr(err, errlen, "no log file and no syslog");
+		return -1;
+	}
+	for (i = 0; i < npaths; i++) {
+		if ((s->fd[i] = openone(paths[i], err, errlen)) == -1) {
+			closeall(s);
+			return -1;
+		}
+		s->nfd++;
+	}
+	if (use_syslog) {
+		openlog("rshell", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+		s->use_syslog = 1;
+	}
+	return 0;
+}
+
+/* Name an open log file for a message; the sink keeps only descriptors. */
+static void
+fdname(int fd, size_t idx, char *buf, size_t len)
+{
+	char proc[64];
+	ssize_t n;
+	int r;
+
+	r = snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (r > 0 && (size_t)r < sizeof(proc) &&
+	    (n = readlink(proc, buf, len - 1)) > 0 && (size_t)n < len - 1) {
+		buf[n] = '\0';
+		return;
+	}
+	r = snprintf(buf, len, "file %zu", idx + 1);
+	if (r < 0 || (size_t)r >= len)
+		strlcpy(buf, "file", len);
+}
+
+/* One write(2) of the whole line, or failure: never a second piece. */
+static int
+writeline(int fd, const char *buf, size_t len, int *serrno)
+{
+	ssize_t n;
+
+	do
+		n = write(fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		*serrno = errno;
+		return -1;
+	}
+	if ((size_t)n != len) {
+		*serrno = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+log_write(struct logsink *s, const struct logline *l, char *err,
+    size_t errlen)
+{
+	char name[256];
+	size_t i;
+	int rv = 0, serrno;
+
+	if (l->nomem || l->buf == NULL || l->cap < l->len + 2) {
+		seterr(err, errlen, "log line could not be built "
+		    "(out of memory or no clock)");
+		return -1;
+	}
+	l->buf[l->len] = '\n';		/* reserve() kept room for it */
+	for (i = 0; i < s->nfd; i++) {
+		if (writeline(s->fd[i], l->buf, l->len + 1, &serrno) == 0)
+			continue;
+		/* Report the first failure, but still try every file. */
+		if (rv == 0) {
+			fdname(s->fd[i], i, name, sizeof(name));
+			seterr(err, errlen, "log %s: %s", name, serrno != 0 ?
+			    strerror(serrno) : "short write");
+		}
+		rv = -1;
+	}
+	l->buf[l->len] = '\0';
+	if (s->use_syslog)
+		syslog(LOG_NOTICE, "%s", l->buf);
+	return rv;
+}
+
+void
+log_close(struct logsink *s)
+{
+	closeall(s);
+	if (s->use_syslog)
+		closelog();
+	s->use_syslog = 0;
+}
