@@ -3,7 +3,6 @@
  * so that further confinement of the child (a Landlock ruleset) has one
  * place to go.
  */
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -30,25 +29,32 @@ forward(int sig)
 /*
  * rsync 3.5 and later know --confine-root and --drop-D.  Asking the binary
  * (rsync --version) would cost a second exec per session; its option table
- * is in the file, so look for the option name there.
+ * is in the file, so look for the option name there, in chunks, so that
+ * the scan adds nothing to rshell's resident size.
  */
 unsigned
 run_rsync_features(const char *path)
 {
 	static const char needle[] = "confine-root";
-	struct stat st;
+	static char buf[64 * 1024];
+	const size_t keep = sizeof(needle) - 2;
+	size_t have = 0;
 	unsigned f = 0;
-	void *m;
+	ssize_t r;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
-	    0)) != MAP_FAILED) {
-		if (memmem(m, (size_t)st.st_size, needle, sizeof(needle) - 1))
+	while ((r = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		have += (size_t)r;
+		if (memmem(buf, have, needle, sizeof(needle) - 1) != NULL) {
 			f |= RSF_CONFINE;
-		munmap(m, (size_t)st.st_size);
+			break;
+		}
+		if (have > keep) {
+			memmove(buf, buf + have - keep, keep);
+			have = keep;
+		}
 	}
 	close(fd);
 	return f;
@@ -118,25 +124,43 @@ is_pin(const struct decision *d, int fd)
 	return 0;
 }
 
+struct childenv {
+	char	 home[4096 + 6], user[256 + 6], logname[256 + 9];
+	char	 shell[4096 + 7];
+	char	*envp[6];
+};
+
+/* The environment rsync gets: built from scratch, nothing inherited. */
 static void
-child(const struct decision *d, const struct who *w, const char *shell,
-    int mask)
+make_env(struct childenv *e, const struct who *w, const char *shell)
 {
-	char env_home[4096 + 6], env_user[256 + 6], env_logname[256 + 9];
-	char env_shell[4096 + 7];
-	char *envp[] = { "PATH=/usr/bin:/bin", env_home, env_user,
-	    env_logname, env_shell, NULL };
+	snprintf(e->home, sizeof(e->home), "HOME=%s", w->home);
+	snprintf(e->user, sizeof(e->user), "USER=%s", w->user);
+	snprintf(e->logname, sizeof(e->logname), "LOGNAME=%s", w->user);
+	snprintf(e->shell, sizeof(e->shell), "SHELL=%s", shell);
+	e->envp[0] = "PATH=/usr/bin:/bin";
+	e->envp[1] = e->home;
+	e->envp[2] = e->user;
+	e->envp[3] = e->logname;
+	e->envp[4] = e->shell;
+	e->envp[5] = NULL;
+}
+
+/*
+ * The child, between vfork and execve: system calls only (it shares
+ * rshell's memory), and the reason for a failure goes back in *failed.
+ */
+static void
+child(const struct decision *d, char *const *envp, int mask,
+    volatile int *failed, const sigset_t *prev)
+{
 	int fd, maxpin = 2;
 	size_t i;
 
-	snprintf(env_home, sizeof(env_home), "HOME=%s", w->home);
-	snprintf(env_user, sizeof(env_user), "USER=%s", w->user);
-	snprintf(env_logname, sizeof(env_logname), "LOGNAME=%s", w->user);
-	snprintf(env_shell, sizeof(env_shell), "SHELL=%s", shell);
+	sigprocmask(SIG_SETMASK, prev, NULL);
 	umask((mode_t)mask);
 	if (fchdir(d->rootfd) == -1) {
-		dprintf(STDERR_FILENO, "rshell: cannot enter %s: %s\n", d->dir,
-		    strerror(errno));
+		*failed = errno;
 		_exit(127);
 	}
 	for (i = 0; i < d->npins; i++) {
@@ -149,8 +173,7 @@ child(const struct decision *d, const struct who *w, const char *shell,
 			close(fd);
 	closefrom(maxpin + 1);
 	execve(d->argv[0], d->argv, envp);
-	dprintf(STDERR_FILENO, "rshell: cannot run %s: %s\n", d->argv[0],
-	    strerror(errno));
+	*failed = errno;
 	_exit(127);
 }
 
@@ -161,23 +184,32 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
 	struct sigaction sa, old[4];
 	struct timespec start;
+	struct childenv env;
+	volatile int failed = 0;
 	sigset_t all, prev;
 	pid_t pid;
 	size_t i;
 	int st;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	/* No signal may arrive between fork and recording the child. */
+	make_env(&env, w, shell);
+	/* No signal may arrive between vfork and recording the child. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &prev);
-	if ((pid = fork()) == -1) {
+	if ((pid = vfork()) == -1) {
 		sigprocmask(SIG_SETMASK, &prev, NULL);
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		return -1;
 	}
-	if (pid == 0) {
+	if (pid == 0)
+		child(d, env.envp, mask, &failed, &prev);
+	if (failed) {
+		/* The child has exited: vfork returns after exec or _exit. */
+		waitpid(pid, &st, 0);
 		sigprocmask(SIG_SETMASK, &prev, NULL);
-		child(d, w, shell, mask);
+		snprintf(err, errlen, "cannot run %s in %s: %s", d->argv[0],
+		    d->dir, strerror(failed));
+		return -1;
 	}
 	child_pid = pid;
 	memset(&sa, 0, sizeof(sa));
