@@ -1,0 +1,47 @@
+#!/bin/sh
+# make bench: rshell against rrsync on the same push request.
+#   time from exec of the wrapper to exec of rsync (median of RUNS)
+#   peak RSS of the wrapper (the stand-in rsync is a tiny static program)
+# Needs root (the policy must be root-owned) and Debian's rrsync (package
+# rsync) for the comparison.
+set -eu
+RSHELL=${1:?usage: run.sh RSHELL}
+RUNS=${RUNS:-2000}
+here=$(cd "$(dirname "$0")" && pwd)
+if [ "$(id -u)" != 0 ]; then
+	echo "bench needs root (the policy must be root-owned): skipped"
+	exit 0
+fi
+T=$(mktemp -d /tmp/rshell-bench.XXXXXX)
+trap 'rm -rf "$T"' EXIT INT TERM
+chmod 0755 "$T"
+mkdir -p "$T/D/backup/laptop"
+cc -O2 -static -o "$T/rsync" "$here/stamp.c" 2>/dev/null ||
+	cc -O2 -o "$T/rsync" "$here/stamp.c"
+cc -O2 -o "$T/execlat" "$here/execlat.c"
+cat > "$T/policy" <<EOP
+rsync $T/rsync
+log $T/rshell.log
+permit push pull root dir $T/D
+EOP
+chmod 0644 "$T/policy"
+REQ="rsync --server -logDtprze.iLsfxCIvu --delete . backup/laptop/"
+
+echo "request: $REQ  ($RUNS runs each)"
+r=$("$T/execlat" "$RUNS" SSH_CONNECTION="127.0.0.1 40000 127.0.0.1 22" \
+    -- "$RSHELL" -f "$T/policy" -c "$REQ")
+echo "rshell: $r"
+if [ -x /usr/bin/rrsync ]; then
+	sed "s|^RSYNC = .*|RSYNC = '$T/rsync'|" /usr/bin/rrsync > "$T/rrsync"
+	chmod 0755 "$T/rrsync"
+	rr=$("$T/execlat" "$((RUNS / 10))" SSH_ORIGINAL_COMMAND="$REQ" \
+	    SSH_CONNECTION="127.0.0.1 40000 127.0.0.1 22" \
+	    -- "$T/rrsync" "$T/D")
+	echo "rrsync: $rr"
+	a=${r#median_us=}; a=${a%% *}
+	b=${rr#median_us=}; b=${b%% *}
+	echo "ratio (rrsync median / rshell median): $(echo "$b $a" | awk '{printf "%.1f", $1 / $2}')x"
+else
+	echo "rrsync: not installed (package rsync): no comparison"
+fi
+echo "log lines written: $(wc -l < "$T/rshell.log")"

@@ -1,0 +1,13 @@
+/* A stand-in for rsync: prints the CLOCK_MONOTONIC time it was started. */
+#include <stdio.h>
+#include <time.h>
+
+int
+main(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	printf("%lld\n", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+	return 0;
+}
