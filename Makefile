@@ -26,7 +26,7 @@ CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2
 CFLAGS   ?= -O2 -g
-CPPFLAGS += -D_GNU_SOURCE -DRSHELL_VERSION='"$(VERSION)"' \
+RSHELL_CPPFLAGS = -D_GNU_SOURCE -DRSHELL_VERSION='"$(VERSION)"' \
             -DRSHELL_POLICY='"$(POLICY)"' -Ipolicy -Irshell
 ALL_CFLAGS = $(WARN) $(BSD_CFLAGS) $(CFLAGS)
 
@@ -43,7 +43,7 @@ SUITES     = $(patsubst tests/test_%.c,%,$(TEST_SRC))
 all: rshell/rshell
 
 %.o: %.c
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 rshell/librshell.a: $(LIB_OBJ)
 	rm -f $@
@@ -61,7 +61,7 @@ tests/check_main.o: tests/suites.inc
 # Suites are found by name (tests/suites.inc), not through a header.
 TEST_CFLAGS = $(ALL_CFLAGS) -Wno-missing-prototypes
 tests/%.o: tests/%.c
-	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) tests/harness.o \
     rshell/librshell.a
@@ -73,9 +73,9 @@ ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c \
     tests/harness.c tests/harness.h
-	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
+	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
 	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) tests/harness.c $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
-	$(CC) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
+	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
 	    -o tests/rshell-asan rshell/main.c $(LIB_SRC) $(BSD_LIBS)
 
 unit-check: tests/unit rshell/rshell
@@ -133,6 +133,7 @@ deb:
 	packaging/build-deb.sh $(VERSION)
 
 clean:
+	rm -rf dist
 	rm -f rshell/rshell rshell/librshell.a tests/unit tests/unit-asan \
 	    tests/rshell-asan tests/suites.inc $(FUZZERS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
