@@ -27,7 +27,12 @@ EOP
 chmod 0644 "$T/policy"
 REQ="rsync --server -logDtprze.iLsfxCIvu --delete . backup/laptop/"
 
+median() { m=${1#median_us=}; echo "${m%% *}"; }
 echo "request: $REQ  ($RUNS runs each)"
+# The stamp's own exec-to-main time, to subtract: what is left is the time
+# from exec of the wrapper to exec of rsync.
+base=$("$T/execlat" "$RUNS" -- "$T/rsync")
+echo "direct exec of the stand-in: $base"
 r=$("$T/execlat" "$RUNS" SSH_CONNECTION="127.0.0.1 40000 127.0.0.1 22" \
     -- "$RSHELL" -f "$T/policy" -c "$REQ")
 echo "rshell: $r"
@@ -38,10 +43,12 @@ if [ -x /usr/bin/rrsync ]; then
 	    SSH_CONNECTION="127.0.0.1 40000 127.0.0.1 22" \
 	    -- "$T/rrsync" "$T/D")
 	echo "rrsync: $rr"
-	a=${r#median_us=}; a=${a%% *}
-	b=${rr#median_us=}; b=${b%% *}
-	echo "ratio (rrsync median / rshell median): $(echo "$b $a" | awk '{printf "%.1f", $1 / $2}')x"
+	echo "$(median "$base") $(median "$r") $(median "$rr")" | awk '{
+	    printf "exec of wrapper to exec of rsync, median: rshell %.0f us, rrsync %.0f us, ratio %.1fx\n",
+	        $2 - $1, $3 - $1, ($3 - $1) / ($2 - $1) }'
 else
+	echo "$(median "$base") $(median "$r")" | awk '{
+	    printf "exec of rshell to exec of rsync, median: %.0f us\n", $2 - $1 }'
 	echo "rrsync: not installed (package rsync): no comparison"
 fi
 echo "log lines written: $(wc -l < "$T/rshell.log")"
