@@ -87,8 +87,11 @@ unit-check-asan: tests/unit-asan
 policy-check: rshell/rshell
 	tests/policy/run.sh $(CURDIR)/rshell/rshell
 
+# As root: a throwaway account and sshd on 127.0.0.1 (tests/integration);
+# any other user gets a one-line "skipped".  SCENARIOS="tree symlink" runs
+# a subset.
 integration-check: rshell/rshell
-	tests/integration/run.sh $(CURDIR)/rshell/rshell
+	tests/integration/run.sh $(CURDIR)/rshell/rshell $(SCENARIOS)
 
 check: unit-check unit-check-asan policy-check integration-check
 
@@ -107,8 +110,9 @@ tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c
 bench: rshell/rshell
 	tests/bench/run.sh $(CURDIR)/rshell/rshell
 
+# Installs what is missing (Debian), builds, and shows the whole job.
 demo:
-	tests/integration/demo.sh
+	@tests/integration/demo.sh
 
 # DESTDIR only here, for staged installs; it is never compiled in.  The
 # example policy becomes the policy only when there is none: an existing

@@ -458,9 +458,13 @@ build_rsync(const struct policy *p, struct decision *d, char *const *words,
 		if (d->push)
 			add(&s, "--drop-D");
 	}
-	/* Options resolved relative to the destination use its clean path. */
+	/*
+	 * Options resolved relative to the destination use its clean path.
+	 * A sender has no destination (the client forwards --backup-dir and
+	 * the like to both ends): its first path stands in for it.
+	 */
 	strlcpy(destdir, ".", sizeof(destdir));
-	if (d->push && req.npaths == 1 && relpath(d, req.paths[0], destdir,
+	if (req.npaths > 0 && relpath(d, req.paths[0], destdir,
 	    sizeof(destdir)) == -1)
 		goto out;
 	for (i = 0; i < req.npopts; i++)

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "policy.h"
 #include "run.h"
+#include "wall.h"
 #include "words.h"
 
 #define MAXGROUPS	256
@@ -359,6 +360,7 @@ check_policy(struct session *s)
 {
 	struct policy *p = s->policy;
 	size_t i;
+	int abi;
 
 	for (i = 0; i < p->nerrors; i++)
 		fprintf(stderr, "%s\n", p->errors[i]);
@@ -370,6 +372,13 @@ check_policy(struct session *s)
 		    "(rsync 3.5 or later has them): filter rules sent over "
 		    "the protocol are not confined by rsync\n", p->file,
 		    p->rsync);
+	if ((abi = wall_abi()) > 0)
+		printf("%s: Landlock ABI %d: rsync is walled into its "
+		    "directory\n", p->file, abi);
+	else
+		printf("%s: this kernel has no Landlock: rsync runs without "
+		    "the kernel wall (paths are still checked and pinned)\n",
+		    p->file);
 	if (p->nerrors == 0)
 		printf("%s: ok, %zu rule%s\n", p->file, p->nrules,
 		    p->nrules == 1 ? "" : "s");

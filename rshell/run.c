@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "wall.h"
 
 static volatile sig_atomic_t child_pid;
 
@@ -151,7 +152,7 @@ make_env(struct childenv *e, const struct who *w, const char *shell)
  * rshell's memory), and the reason for a failure goes back in *failed.
  */
 static void
-child(const struct decision *d, char *const *envp, int mask,
+child(const struct decision *d, char *const *envp, int mask, int ruleset,
     volatile int *failed, const sigset_t *prev)
 {
 	int fd, maxpin = 2;
@@ -159,7 +160,8 @@ child(const struct decision *d, char *const *envp, int mask,
 
 	sigprocmask(SIG_SETMASK, prev, NULL);
 	umask((mode_t)mask);
-	if (fchdir(d->rootfd) == -1) {
+	if (fchdir(d->rootfd) == -1 ||
+	    (ruleset != -1 && wall_enter(ruleset) == -1)) {
 		*failed = errno;
 		_exit(127);
 	}
@@ -189,20 +191,28 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 	sigset_t all, prev;
 	pid_t pid;
 	size_t i;
-	int st;
+	int st, ruleset, readonly;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	make_env(&env, w, shell);
+	/* A pull under a rule without push may not write at all. */
+	readonly = !d->push && !(d->rule->opts & RO_PUSH);
+	ruleset = wall_build(d, d->argv[0], readonly, err, errlen);
+	if (ruleset == -1 && errno != EOPNOTSUPP && errno != ENOSYS)
+		return -1;
 	/* No signal may arrive between vfork and recording the child. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &prev);
-	if ((pid = vfork()) == -1) {
+	pid = vfork();
+	if (pid == 0)
+		child(d, env.envp, mask, ruleset, &failed, &prev);
+	if (ruleset != -1)
+		close(ruleset);
+	if (pid == -1) {
 		sigprocmask(SIG_SETMASK, &prev, NULL);
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		return -1;
 	}
-	if (pid == 0)
-		child(d, env.envp, mask, &failed, &prev);
 	if (failed) {
 		/* The child has exited: vfork returns after exec or _exit. */
 		waitpid(pid, &st, 0);

@@ -1,0 +1,180 @@
+/*
+ * The Landlock wall around rsync.
+ *
+ * The path checks in policy/ pin every path rsync is given, but rsync
+ * itself walks and creates paths below them: the components a push will
+ * create, and with --relative the whole path.  A second session of the same
+ * account could swap a symlink into such a path between the check and the
+ * use.  Landlock rules are bound to the inodes opened here, not to names,
+ * so after wall_enter() the kernel refuses any open, create or remove
+ * outside DIRECTORY whatever symlinks lie on the way.
+ */
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/landlock.h>
+
+#include "wall.h"
+
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER	(1ULL << 13)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV	(1ULL << 15)
+#endif
+
+#define FS_READ		(LANDLOCK_ACCESS_FS_READ_FILE | \
+			 LANDLOCK_ACCESS_FS_READ_DIR)
+#define FS_EXEC		(LANDLOCK_ACCESS_FS_EXECUTE)
+/* Devices cannot be made inside DIRECTORY, even by an rsync run as root. */
+#define FS_WRITE	(LANDLOCK_ACCESS_FS_WRITE_FILE | \
+			 LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+			 LANDLOCK_ACCESS_FS_REMOVE_FILE | \
+			 LANDLOCK_ACCESS_FS_MAKE_DIR | \
+			 LANDLOCK_ACCESS_FS_MAKE_REG | \
+			 LANDLOCK_ACCESS_FS_MAKE_SOCK | \
+			 LANDLOCK_ACCESS_FS_MAKE_FIFO | \
+			 LANDLOCK_ACCESS_FS_MAKE_SYM | \
+			 LANDLOCK_ACCESS_FS_REFER | \
+			 LANDLOCK_ACCESS_FS_TRUNCATE)
+
+/* Programs and libraries: read and execute below these. */
+static const char *const sysdirs[] = {
+	"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", NULL
+};
+
+/* Files outside /usr that rsync and the C library read. */
+static const char *const sysfiles[] = {
+	"/etc/ld.so.cache", "/etc/ld.so.preload", "/etc/nsswitch.conf",
+	"/etc/passwd", "/etc/group", "/etc/localtime", "/etc/host.conf",
+	NULL
+};
+
+static uint64_t
+abi_access(int abi)
+{
+	uint64_t all = FS_READ | FS_EXEC | FS_WRITE |
+	    LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK |
+	    LANDLOCK_ACCESS_FS_IOCTL_DEV;
+
+	if (abi < 2)
+		all &= ~LANDLOCK_ACCESS_FS_REFER;
+	if (abi < 3)
+		all &= ~LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi < 5)
+		all &= ~LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return all;
+}
+
+int
+wall_abi(void)
+{
+	long v;
+
+	v = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	return v < 0 ? 0 : (int)v;
+}
+
+/* Allow access below (or on) the file at fd; a file takes file rights. */
+static int
+allow_fd(int ruleset, int fd, uint64_t access, uint64_t handled, int isdir)
+{
+	struct landlock_path_beneath_attr pb;
+
+	if (!isdir)
+		access &= LANDLOCK_ACCESS_FS_EXECUTE |
+		    LANDLOCK_ACCESS_FS_READ_FILE |
+		    LANDLOCK_ACCESS_FS_WRITE_FILE |
+		    LANDLOCK_ACCESS_FS_TRUNCATE |
+		    LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	pb.allowed_access = access & handled;
+	pb.parent_fd = fd;
+	return (int)syscall(SYS_landlock_add_rule, ruleset,
+	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
+}
+
+/* Allow a system path if it exists; a missing one is no error. */
+static int
+allow_path(int ruleset, const char *path, uint64_t access, uint64_t handled)
+{
+	struct stat st;
+	int fd, rv;
+
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return -1;
+	}
+	rv = allow_fd(ruleset, fd, access, handled, S_ISDIR(st.st_mode));
+	close(fd);
+	return rv;
+}
+
+int
+wall_build(const struct decision *d, const char *rsync, int readonly,
+    char *err, size_t errlen)
+{
+	struct landlock_ruleset_attr attr;
+	uint64_t handled;
+	size_t i;
+	int abi, ruleset;
+
+	if ((abi = wall_abi()) == 0) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	handled = abi_access(abi);
+	memset(&attr, 0, sizeof(attr));
+	attr.handled_access_fs = handled;
+	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
+	    sizeof(attr), 0);
+	if (ruleset == -1)
+		goto fail;
+	if (allow_fd(ruleset, d->rootfd, readonly ? FS_READ :
+	    FS_READ | FS_WRITE, handled, 1) == -1)
+		goto fail;
+	for (i = 0; sysdirs[i] != NULL; i++)
+		if (allow_path(ruleset, sysdirs[i], FS_READ | FS_EXEC,
+		    handled) == -1)
+			goto fail;
+	for (i = 0; sysfiles[i] != NULL; i++)
+		if (allow_path(ruleset, sysfiles[i], FS_READ, handled) == -1)
+			goto fail;
+	if (allow_path(ruleset, rsync, FS_READ | FS_EXEC, handled) == -1 ||
+	    allow_path(ruleset, "/dev/null", FS_READ |
+	    LANDLOCK_ACCESS_FS_WRITE_FILE, handled) == -1)
+		goto fail;
+	return ruleset;
+fail:
+	abi = errno;
+	snprintf(err, errlen, "cannot build the Landlock ruleset: %s",
+	    strerror(abi));
+	if (ruleset != -1)
+		close(ruleset);
+	/* Only "no Landlock" may pass as such: anything else is a failure. */
+	errno = abi == EOPNOTSUPP || abi == ENOSYS ? EIO : abi;
+	return -1;
+}
+
+int
+wall_enter(int ruleset)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return -1;
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) == -1)
+		return -1;
+	return close(ruleset);
+}
