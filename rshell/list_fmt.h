@@ -1,0 +1,198 @@
+/*
+ * Internals of the built-in listings, shared by list.c (the request and
+ * the directory walks) and list_fmt.c (output, formats, entry sets, df).
+ * Not an interface: list.h is.
+ */
+#ifndef RSHELL_LIST_FMT_H
+#define RSHELL_LIST_FMT_H
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define LIST_NUMLEN	32	/* any formatted number or size, with NUL */
+#define LIST_TIMELEN	32	/* "Nov 27 10:01", "Nov 27  2025" */
+#define LIST_IDLEN	256	/* a user or group name, with NUL */
+#define LIST_IDSLOTS	8	/* remembered uid and gid lookups each */
+#define LIST_OUTBUF	(32 * 1024)
+#define LIST_ERRBUF	1024
+#define LIST_SEEN_MAX	65536	/* hard-linked inodes remembered by du */
+
+enum {
+	F_ALL = 0x001,		/* ls -a, du -a */
+	F_ALMOST = 0x002,	/* ls -A */
+	F_LONG = 0x004,		/* ls -l */
+	F_HUMAN = 0x008,	/* -h */
+	F_REC = 0x010,		/* ls -R */
+	F_DIR = 0x020,		/* ls -d */
+	F_TIME = 0x040,		/* ls -t */
+	F_REV = 0x080,		/* ls -r */
+	F_SUM = 0x100,		/* du -s */
+	F_TOTAL = 0x200		/* du -c */
+};
+
+enum listcmd { CMD_LS, CMD_DU, CMD_DF };
+
+struct flagdef {
+	char		 c;
+	unsigned int	 set;
+	unsigned int	 clear;
+};
+
+struct cmddef {
+	const char		*name;
+	enum listcmd		 cmd;
+	const struct flagdef	*flags;
+	int			 operands;
+};
+
+/* Buffered output to a descriptor; after a failed write, output stops. */
+struct listout {
+	int	 fd;
+	int	 err;		/* errno of the first failed write, or 0 */
+	size_t	 len;
+	size_t	 cap;
+	char	*buf;
+};
+
+/* Remembered uid or gid lookups, for the owner and group columns. */
+struct listid {
+	unsigned int	 id;
+	int		 used;
+	int		 numeric;	/* no name: the number, right-aligned */
+	char		 name[LIST_IDLEN];
+};
+
+struct listids {
+	struct listid	 user[LIST_IDSLOTS];
+	struct listid	 group[LIST_IDSLOTS];
+	unsigned int	 nextuser;
+	unsigned int	 nextgroup;
+};
+
+/* An operand of the request, pinned by list_prepare. */
+struct operand {
+	char		*name;		/* as the client typed it */
+	int		 fd;		/* O_PATH, pinned beneath the root */
+	struct stat	 st;
+};
+
+struct listing {
+	const struct cmddef	*cmd;
+	unsigned int		 flags;
+	int			 rootfd;
+	struct stat		 rootst;
+	size_t			 nops;
+	struct operand		*ops;
+};
+
+/* One directory entry of an ls listing; the name lives in the arena. */
+struct ent {
+	uint32_t	 name;
+	uint32_t	 st;		/* index in the stat array */
+	unsigned char	 isdir;
+};
+
+/* The fields of struct stat that ls shows or sorts by. */
+struct est {
+	int64_t		 size;
+	int64_t		 blocks;
+	int64_t		 mtime;
+	uint64_t	 nlink;
+	uint64_t	 rdev;
+	uint32_t	 mtime_ns;
+	uint32_t	 mode;
+	uint32_t	 uid;
+	uint32_t	 gid;
+};
+
+/*
+ * The entries of one listing (a directory, or the operands): names packed
+ * in one arena, no allocation per entry.  The stat array is filled with
+ * -l or -t; for operands it holds every operand, directories too, in
+ * operand order.
+ */
+struct eset {
+	char		*arena;
+	size_t		 alen, acap;
+	struct ent	*v;
+	size_t		 n, cap;
+	struct est	*st;
+	size_t		 stn, stcap;
+};
+
+/* One directory of the path being walked. */
+struct level {
+	int		 fd;		/* -1 while closed for the budget */
+	dev_t		 dev;
+	ino_t		 ino;
+	size_t		 pathlen;
+	off_t		 resume;	/* du: getdents position to go on */
+	uint64_t	 bytes;		/* du: usage below this level */
+	char		*pend;		/* ls -R: subdirectories to visit */
+	size_t		 pendlen, pendpos, pendcap;
+};
+
+struct devino {
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
+/* The state of one list_run. */
+struct run {
+	struct listing	*l;
+	const char	*prog;
+	unsigned int	 flags;
+	int		 status;
+	int		 fatal;
+	struct listout	 out, err;
+	struct timespec	 now;
+	struct listids	 ids;
+	char		*dent;		/* getdents64 buffer */
+	size_t		 dlen, dpos;
+	int		 dfd;
+	struct level	*lv;		/* traversal stack */
+	size_t		 depth, lvcap, lo; /* lv[lo..depth-1] have an fd */
+	dev_t		 refdev;
+	char		*path;
+	size_t		 pathlen, pathcap;
+	struct eset	 set;
+	int		 first, dirnames;
+	struct devino	*seen;		/* du: open-addressed set */
+	size_t		 nseen, seencap;
+	uint64_t	 grand;
+	char		 outbuf[LIST_OUTBUF];
+	char		 errbuf[LIST_ERRBUF];
+};
+
+void	 list_out_init(struct listout *, int, char *, size_t);
+void	 list_out_mem(struct listout *, const void *, size_t);
+void	 list_out_str(struct listout *, const char *);
+void	 list_out_pad(struct listout *, const char *, size_t, int);
+void	 list_out_name(struct listout *, const char *);
+int	 list_out_flush(struct listout *);
+void	 list_warn(struct listout *, const char *, const char *,
+	    const char *, int);
+
+void	 list_fmt_human(uint64_t, char *, size_t);
+void	 list_fmt_kib(uint64_t, char *, size_t);
+void	 list_fmt_mode(mode_t, char *, size_t);
+void	 list_fmt_time(const struct timespec *, struct timespec *, char *,
+	    size_t);
+const char *list_fmt_user(struct listids *, uid_t, int *);
+const char *list_fmt_group(struct listids *, gid_t, int *);
+
+void	 list_problem(struct run *, const char *, const char *, int, int);
+void	 list_nomem(struct run *);
+void	 list_set_reset(struct eset *);
+long	 list_set_stat(struct eset *, const struct stat *);
+int	 list_set_add(struct eset *, const char *, int, long);
+void	 list_set_sort(struct run *, struct eset *);
+void	 list_print_set(struct run *, const struct eset *, int);
+int	 list_seen(struct run *, const struct stat *);
+void	 list_df(struct run *);
+
+#endif

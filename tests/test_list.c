@@ -1,0 +1,1111 @@
+/*
+ * Tests for the built-in listings: the output of ls, du and df against GNU
+ * coreutils (LC_ALL=C, TZ=UTC) on a fixture tree with fixed times, odd
+ * names, symlinks inside and out and a FIFO; every refusal; the field
+ * formats on their own.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "confine.h"
+#include "list.h"
+#include "list_fmt.h"
+
+Suite	*make_suite_list(void);
+
+#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAXARGS		8
+#define MAXLINES	4096
+#define OLD_TIME	1577934245	/* 2020-01-02 03:04:05 UTC */
+#define DEEP		100		/* levels in the deep tree */
+
+/* snprintf into an array, failing the test on truncation */
+#define PATHF(buf, ...)	ck_assert_int_lt(snprintf((buf), sizeof(buf), \
+			    __VA_ARGS__), (int)sizeof(buf))
+
+static char top[PATH_MAX];	/* mkdtemp; its only entry is the root */
+static char root[PATH_MAX];	/* DIRECTORY of the requests */
+static char deep[PATH_MAX];	/* a second DIRECTORY: a deep tree */
+
+struct node {
+	const char	*name;
+	char		 type;		/* f file, d dir, l symlink, p FIFO,
+					   h hard link to target */
+	size_t		 size;
+	int		 recent;
+	const char	*target;
+};
+
+static const struct node nodes[] = {
+	{ "a", 'f', 1, 1, NULL },
+	{ "big", 'f', 5000, 0, NULL },
+	{ "sp ace", 'f', 10, 1, NULL },
+	{ "new\nline", 'f', 3, 1, NULL },
+	{ "esc\033[31mred", 'f', 4, 0, NULL },
+	{ "tab\there", 'f', 5, 1, NULL },
+	{ "caf\xc3\xa9", 'f', 2, 1, NULL },
+	{ "bad\xffname", 'f', 0, 1, NULL },
+	{ "back\\slash", 'f', 0, 1, NULL },
+	{ ".hidden", 'f', 7, 1, NULL },
+	{ "sub", 'd', 0, 1, NULL },
+	{ "sub/f", 'f', 100, 0, NULL },
+	{ "sub/deep", 'd', 0, 0, NULL },
+	{ "sub/deep/g", 'f', 20000, 1, NULL },
+	{ "inlink", 'l', 0, 1, "sub" },
+	{ "outlink", 'l', 0, 1, "/etc" },
+	{ "uplink", 'l', 0, 0, "../" },
+	{ "dangling", 'l', 0, 1, "nowhere" },
+	{ "fifo", 'p', 0, 1, NULL },
+	{ "hard", 'h', 0, 1, "big" },
+};
+
+struct out {
+	char	*buf;
+	size_t	 len;
+	char	*err;
+	int	 status;
+};
+
+/* --- fixture --------------------------------------------------------- */
+
+static void
+make_node(const char *dir, const struct node *n)
+{
+	char path[PATH_MAX], tpath[PATH_MAX];
+	char *data;
+	int fd;
+
+	PATHF(path, "%s/%s", dir, n->name);
+	switch (n->type) {
+	case 'f':
+		ck_assert_int_ne(fd = open(path, O_WRONLY | O_CREAT | O_EXCL,
+		    0644), -1);
+		ck_assert_ptr_nonnull(data = malloc(n->size + 1));
+		memset(data, 'x', n->size);
+		ck_assert_int_eq(write(fd, data, n->size), (ssize_t)n->size);
+		free(data);
+		close(fd);
+		break;
+	case 'd':
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		break;
+	case 'l':
+		ck_assert_int_eq(symlink(n->target, path), 0);
+		break;
+	case 'p':
+		ck_assert_int_eq(mkfifo(path, 0644), 0);
+		break;
+	case 'h':
+		PATHF(tpath, "%s/%s", dir, n->target);
+		ck_assert_int_eq(link(tpath, path), 0);
+		break;
+	}
+}
+
+/* Fixed times, children before their directories. */
+static void
+set_times(const char *dir, const struct node *v, size_t n, time_t now)
+{
+	struct timespec ts[2];
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = n; i-- > 0;) {
+		if (v[i].type == 'h')
+			continue;
+		PATHF(path, "%s/%s", dir, v[i].name);
+		ts[0].tv_sec = ts[1].tv_sec = v[i].recent ?
+		    now - 86400 - (time_t)i * 600 : OLD_TIME + (time_t)i;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		ck_assert_int_eq(utimensat(AT_FDCWD, path, ts,
+		    AT_SYMLINK_NOFOLLOW), 0);
+	}
+	ts[0].tv_sec = ts[1].tv_sec = now - 3600;
+	ck_assert_int_eq(utimensat(AT_FDCWD, dir, ts, 0), 0);
+}
+
+static void
+make_file(const char *path, size_t size)
+{
+	struct node n = { "", 'f', size, 1, NULL };
+	char p[PATH_MAX];
+
+	PATHF(p, "%s", path);
+	n.name = p;
+	make_node("", &n);
+}
+
+/*
+ * a0..a4; a2 holds a chain d/d/... DEEP levels, each with f and z/g; a1
+ * holds more entries than one getdents buffer, subdirectories among them,
+ * so that du must resume reading a1 after each one.
+ */
+static void
+make_deep(void)
+{
+	char path[PATH_MAX], p[PATH_MAX + 8];
+	size_t len;
+	int i;
+
+	PATHF(deep, "%s/deep", top);
+	ck_assert_int_eq(mkdir(deep, 0755), 0);
+	for (i = 0; i < 5; i++) {
+		PATHF(path, "%s/a%d", deep, i);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		PATHF(p, "%s/x", path);
+		make_file(p, 10 * (size_t)i);
+	}
+	for (i = 0; i < 2000; i++) {
+		PATHF(p, "%s/a1/%s%04d", deep, i % 100 == 50 ? "s" : "x", i);
+		if (i % 100 == 50) {
+			ck_assert_int_eq(mkdir(p, 0755), 0);
+			PATHF(p, "%s/a1/s%04d/y", deep, i);
+		}
+		make_file(p, (size_t)i);
+	}
+	PATHF(path, "%s/a2", deep);
+	for (i = 0; i < DEEP; i++) {
+		len = strlen(path);
+		ck_assert_uint_lt(len + 3, sizeof(path));
+		memcpy(path + len, "/d", 3);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		PATHF(p, "%s/f", path);
+		make_file(p, 1);
+		PATHF(p, "%s/z", path);
+		ck_assert_int_eq(mkdir(p, 0755), 0);
+		PATHF(p, "%s/z/g", path);
+		make_file(p, 4097);
+	}
+}
+
+/* The fixture is read-only to the tests: built once per test case. */
+static void
+setup_root(void)
+{
+	time_t now = time(NULL);
+	size_t i;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	PATHF(top, "/tmp/rshell-list.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	PATHF(root, "%s/root", top);
+	ck_assert_int_eq(mkdir(root, 0755), 0);
+	for (i = 0; i < NROWS(nodes); i++)
+		make_node(root, &nodes[i]);
+	set_times(root, nodes, NROWS(nodes), now);
+}
+
+static void
+setup(void)
+{
+	setup_root();
+	make_deep();
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static void
+teardown(void)
+{
+	if (top[0] != '\0')
+		nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* --- running ours and GNU's ----------------------------------------- */
+
+static char *
+slurp(int fd, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	ssize_t r;
+	char *buf, *p;
+
+	ck_assert_ptr_nonnull(buf = malloc(cap));
+	lseek(fd, 0, SEEK_SET);
+	for (;;) {
+		if (n + 1 >= cap) {
+			ck_assert_ptr_nonnull(p = realloc(buf, cap * 2));
+			buf = p;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		ck_assert_int_ge(r, 0);
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static size_t
+count_args(const char *const *argv)
+{
+	size_t n = 0;
+
+	while (argv[n] != NULL)
+		n++;
+	return n;
+}
+
+/* list_prepare + list_run beneath dir; NULL from prepare fails the test. */
+static void
+ours_in(const char *dir, const char *const *argv, struct out *o)
+{
+	struct listing *l;
+	char err[512];
+	FILE *fo, *fe;
+	size_t n;
+	int rfd;
+
+	ck_assert_int_ne(rfd = confine_root(dir, err, sizeof(err)), -1);
+	l = list_prepare(rfd, (char *const *)argv, count_args(argv), err,
+	    sizeof(err));
+	ck_assert_msg(l != NULL, "%s refused: %s", argv[0], err);
+	ck_assert_ptr_nonnull(fo = tmpfile());
+	ck_assert_ptr_nonnull(fe = tmpfile());
+	o->status = list_run(l, fileno(fo), fileno(fe));
+	list_free(l);
+	close(rfd);
+	o->buf = slurp(fileno(fo), &o->len);
+	o->err = slurp(fileno(fe), &n);
+	fclose(fo);
+	fclose(fe);
+}
+
+static void
+ours(const char *const *argv, struct out *o)
+{
+	ours_in(root, argv, o);
+}
+
+/* GNU's program in dir, C locale, UTC; its stdout. */
+static void
+gnu_in(const char *dir, const char *const *argv, struct out *o)
+{
+	static char *const env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C",
+	    "TZ=UTC", NULL };
+	char path[PATH_MAX];
+	FILE *fo;
+	pid_t pid;
+	size_t n;
+	int st;
+
+	PATHF(path, "/usr/bin/%s", argv[0]);
+	if (access(path, X_OK) == -1)
+		PATHF(path, "/bin/%s", argv[0]);
+	ck_assert_ptr_nonnull(fo = tmpfile());
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0) {
+		if (chdir(dir) == -1 || dup2(fileno(fo), 1) == -1)
+			_exit(126);
+		execve(path, (char *const *)argv, env);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) < 126,
+	    "GNU %s did not run", argv[0]);
+	o->status = WEXITSTATUS(st);
+	o->buf = slurp(fileno(fo), &n);
+	o->len = n;
+	o->err = NULL;
+	fclose(fo);
+}
+
+static void
+gnu(const char *const *argv, struct out *o)
+{
+	gnu_in(root, argv, o);
+}
+
+static void
+out_free(struct out *o)
+{
+	free(o->buf);
+	free(o->err);
+}
+
+/* --- comparing -------------------------------------------------------- */
+
+/* Undo GNU ls -b escaping (and ours, a subset of it). */
+static void
+unescape(const char *s, char *o, size_t olen)
+{
+	static const char from[] = "ntrabfv\\ ", to[] = "\n\t\r\a\b\f\v\\ ";
+	const char *p;
+	size_t n = 0;
+
+	while (*s != '\0' && n + 1 < olen) {
+		if (*s != '\\' || s[1] == '\0') {
+			o[n++] = *s++;
+			continue;
+		}
+		s++;
+		if ((p = strchr(from, *s)) != NULL) {
+			o[n++] = to[p - from];
+			s++;
+		} else if (s[0] >= '0' && s[0] <= '3' && s[1] >= '0' &&
+		    s[1] <= '7' && s[2] >= '0' && s[2] <= '7') {
+			o[n++] = (char)((s[0] - '0') * 64 + (s[1] - '0') * 8 +
+			    (s[2] - '0'));
+			s += 3;
+		} else
+			o[n++] = *s++;
+	}
+	o[n] = '\0';
+}
+
+struct lines {
+	char	*v[MAXLINES];
+	size_t	 n;
+};
+
+/* Split buf in place at newlines. */
+static void
+split(char *buf, struct lines *ls)
+{
+	char *p = buf, *nl;
+
+	ls->n = 0;
+	while (*p != '\0') {
+		ck_assert_uint_lt(ls->n, MAXLINES);
+		ls->v[ls->n++] = p;
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Where the name starts in an "ls -l" line: after 8 fields and a blank. */
+static size_t
+name_at(const char *line)
+{
+	const char *p = line;
+	int f;
+
+	for (f = 0; f < 8; f++) {
+		while (*p == ' ')
+			p++;
+		ck_assert_msg(*p != '\0', "short long line: %s", line);
+		while (*p != ' ' && *p != '\0')
+			p++;
+	}
+	ck_assert_msg(*p == ' ', "no name: %s", line);
+	return (size_t)(p + 1 - line);
+}
+
+/* One line of ours against one of GNU's, names compared unescaped. */
+static void
+same_line(const char *mine, const char *theirs, int islong, const char *what)
+{
+	char a[PATH_MAX * 2], b[PATH_MAX * 2];
+	size_t pa = 0, pb = 0;
+
+	/* entries of a long listing; not totals, headers, blank lines */
+	if (islong && strncmp(mine, "total ", 6) != 0 && mine[0] != '\0' &&
+	    mine[strlen(mine) - 1] != ':') {
+		pa = name_at(mine);
+		pb = name_at(theirs);
+		ck_assert_msg(pa == pb && strncmp(mine, theirs, pa) == 0,
+		    "%s: fields differ:\n ours: %s\n  GNU: %s", what, mine,
+		    theirs);
+	}
+	unescape(mine + pa, a, sizeof(a));
+	unescape(theirs + pb, b, sizeof(b));
+	ck_assert_msg(strcmp(a, b) == 0, "%s: line differs:\n ours: %s\n"
+	    "  GNU: %s", what, mine, theirs);
+}
+
+/* Nothing but printable text, blanks and newlines may reach a script. */
+static void
+no_raw_controls(const struct out *o, const char *what)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < o->len; i++) {
+		c = (unsigned char)o->buf[i];
+		ck_assert_msg(c >= 0x20 || c == '\n' || c == '\t',
+		    "%s: raw byte 0x%02x at %zu", what, c, i);
+		ck_assert_msg(c != 0x7f, "%s: raw DEL at %zu", what, i);
+	}
+}
+
+static int
+has_flag(const char *const *argv, char c)
+{
+	size_t i;
+
+	for (i = 1; argv[i] != NULL; i++)
+		if (argv[i][0] == '-' && strchr(argv[i], c) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Run argv as ours and as GNU's (ls with -b added, so that GNU's lines
+ * stay lines), in dir, and compare line by line; du lines sorted.
+ */
+static void
+against_gnu_in(const char *dir, const char *const *argv)
+{
+	const char *gargv[MAXARGS + 2];
+	struct lines *mine, *theirs;
+	struct out a, b;
+	size_t i, n = count_args(argv);
+	int isls = strcmp(argv[0], "ls") == 0;
+	char what[256];
+
+	ck_assert_uint_le(n, MAXARGS);
+	PATHF(what, "%s", argv[0]);
+	for (i = 1; i < n; i++) {
+		strlcat(what, " ", sizeof(what));
+		strlcat(what, argv[i], sizeof(what));
+	}
+	gargv[0] = argv[0];
+	i = 1;
+	if (isls)
+		gargv[i++] = "-b";
+	memcpy(gargv + i, argv + 1, n * sizeof(*argv));
+	ours_in(dir, argv, &a);
+	gnu_in(dir, gargv, &b);
+	ck_assert_msg(a.status == b.status, "%s: status %d, GNU %d (%s)",
+	    what, a.status, b.status, a.err);
+	no_raw_controls(&a, what);
+	ck_assert_ptr_nonnull(mine = malloc(sizeof(*mine)));
+	ck_assert_ptr_nonnull(theirs = malloc(sizeof(*theirs)));
+	split(a.buf, mine);
+	split(b.buf, theirs);
+	ck_assert_msg(mine->n == theirs->n, "%s: %zu lines, GNU %zu", what,
+	    mine->n, theirs->n);
+	if (!isls) {
+		qsort(mine->v, mine->n, sizeof(char *), cmp_str);
+		qsort(theirs->v, theirs->n, sizeof(char *), cmp_str);
+	}
+	for (i = 0; i < mine->n; i++)
+		same_line(mine->v[i], theirs->v[i], isls &&
+		    has_flag(argv, 'l'), what);
+	free(mine);
+	free(theirs);
+	out_free(&a);
+	out_free(&b);
+}
+
+static void
+against_gnu(const char *const *argv)
+{
+	against_gnu_in(root, argv);
+}
+
+/* --- output against GNU coreutils --------------------------------- */
+
+static const char *const gnu_rows[][MAXARGS] = {
+	{ "ls", NULL },
+	{ "ls", "-l", NULL },
+	{ "ls", "-1", NULL },
+	{ "ls", "-A", NULL },
+	{ "ls", "-lA", NULL },
+	{ "ls", "-lh", NULL },
+	{ "ls", "-lt", NULL },
+	{ "ls", "-ltr", NULL },
+	{ "ls", "-t", NULL },
+	{ "ls", "-r", NULL },
+	{ "ls", "-R", NULL },
+	{ "ls", "-lR", NULL },
+	{ "ls", "-Rr", NULL },
+	{ "ls", "-d", NULL },
+	{ "ls", "-ld", NULL },
+	{ "ls", "-ld", "sub", "a", NULL },
+	{ "ls", "sub", NULL },
+	{ "ls", "sub/", NULL },
+	{ "ls", "-l", "sub", NULL },
+	{ "ls", "-R", "sub/", NULL },
+	{ "ls", "a", "big", "sub", NULL },
+	{ "ls", "-l", "a", "sp ace", "sub", "inlink", NULL },
+	{ "ls", "sub", "sub", NULL },
+	{ "ls", "-lt", "a", "big", "sub/f", NULL },
+	/* a symlink operand inside: followed to a directory unless -l/-d */
+	{ "ls", "inlink", NULL },
+	{ "ls", "-R", "inlink", NULL },
+	{ "ls", "-l", "inlink", NULL },
+	{ "ls", "-lR", "inlink", NULL },
+	{ "ls", "-d", "inlink", NULL },
+	{ "ls", "-l", "dangling", NULL },
+	{ "ls", "dangling", NULL },
+	{ "ls", "-l", "fifo", "hard", NULL },
+	{ "ls", "-la", "sub", NULL },
+	{ "ls", "sub", "-l", NULL },
+	{ "ls", "-l", "--", "sp ace", NULL },
+	{ "du", NULL },
+	{ "du", "-s", NULL },
+	{ "du", "-sh", NULL },
+	{ "du", "-s", "-h", NULL },
+	{ "du", "-k", NULL },
+	{ "du", "-h", NULL },
+	{ "du", "-a", "sub", NULL },
+	{ "du", "-ah", "sub", NULL },
+	{ "du", "-c", "sub", "big", NULL },
+	{ "du", "-sc", "sub", "a", "big", NULL },
+	{ "du", "sub/", NULL },
+	{ "du", "sub", "sub", NULL },
+	{ "du", "sub", "sub/deep", NULL },
+	{ "du", "-s", "big", "hard", NULL },
+	{ "du", "-a", "inlink", NULL },
+	{ "du", "-s", "inlink", NULL },
+};
+
+START_TEST(test_gnu)
+{
+	against_gnu(gnu_rows[_i]);
+}
+END_TEST
+
+/* A tree deeper than the descriptor budget: closed levels come back. */
+static const char *const deep_rows[][MAXARGS] = {
+	{ "ls", "-R", NULL },
+	{ "ls", "-lR", NULL },
+	{ "du", NULL },
+	{ "du", "-a", NULL },
+	{ "du", "-s", NULL },
+	{ "du", "-a", "a2", "a4", NULL },
+};
+
+START_TEST(test_deep)
+{
+	against_gnu_in(deep, deep_rows[_i]);
+}
+END_TEST
+
+/*
+ * "ls -la": as GNU's, field by field, except ".." of DIRECTORY, which is
+ * shown as DIRECTORY itself (nothing above it is revealed), and the total,
+ * which counts that ".." instead.
+ */
+START_TEST(test_la)
+{
+	static const char *const argv[] = { "ls", "-la", NULL };
+	static const char *const gargv[] = { "ls", "-lab", NULL };
+	struct lines *mine, *theirs;
+	struct stat st_top, st_root;
+	struct out a, b;
+	size_t i, j, dot = SIZE_MAX, dotdot = SIZE_MAX;
+	long ta, tb;
+
+	ours(argv, &a);
+	gnu(gargv, &b);
+	ck_assert_int_eq(a.status, 0);
+	ck_assert_ptr_nonnull(mine = malloc(sizeof(*mine)));
+	ck_assert_ptr_nonnull(theirs = malloc(sizeof(*theirs)));
+	split(a.buf, mine);
+	split(b.buf, theirs);
+	ck_assert_uint_eq(mine->n, theirs->n);
+	/* total, ".", "..", and the entries not inside sub */
+	ck_assert_uint_eq(mine->n, 3 + NROWS(nodes) - 3);
+	ck_assert_int_eq(stat(top, &st_top), 0);
+	ck_assert_int_eq(stat(root, &st_root), 0);
+	ck_assert_int_eq(sscanf(mine->v[0], "total %ld", &ta), 1);
+	ck_assert_int_eq(sscanf(theirs->v[0], "total %ld", &tb), 1);
+	ck_assert_int_eq(ta, tb - st_top.st_blocks / 2 +
+	    st_root.st_blocks / 2);
+	for (i = 1; i < mine->n; i++) {
+		j = name_at(mine->v[i]);
+		if (strcmp(mine->v[i] + j, ".") == 0)
+			dot = i;
+		if (strcmp(mine->v[i] + j, "..") == 0) {
+			dotdot = i;
+			continue;
+		}
+		/* fields (widths may differ by GNU's ".."), then name */
+		{
+			char fa[8][64], fb[8][64];
+
+			ck_assert_int_eq(sscanf(mine->v[i],
+			    "%63s %63s %63s %63s %63s %63s %63s %63s",
+			    fa[0], fa[1], fa[2], fa[3], fa[4], fa[5], fa[6],
+			    fa[7]), 8);
+			ck_assert_int_eq(sscanf(theirs->v[i],
+			    "%63s %63s %63s %63s %63s %63s %63s %63s",
+			    fb[0], fb[1], fb[2], fb[3], fb[4], fb[5], fb[6],
+			    fb[7]), 8);
+			for (j = 0; j < 8; j++)
+				ck_assert_msg(strcmp(fa[j], fb[j]) == 0,
+				    "field %zu: %s / %s", j, mine->v[i],
+				    theirs->v[i]);
+		}
+		same_line(mine->v[i] + name_at(mine->v[i]),
+		    theirs->v[i] + name_at(theirs->v[i]), 0, "ls -la");
+	}
+	ck_assert_uint_eq(dot, 1);
+	ck_assert_uint_eq(dotdot, 2);
+	ck_assert_int_eq(strncmp(mine->v[dot], mine->v[dotdot],
+	    name_at(mine->v[dot])), 0);
+	free(mine);
+	free(theirs);
+	out_free(&a);
+	out_free(&b);
+}
+END_TEST
+
+/* The escaped names, exactly. */
+START_TEST(test_escaped_names)
+{
+	static const char *const argv[] = { "ls", "-A", NULL };
+	static const char want[] =
+	    ".hidden\n"
+	    "a\n"
+	    "back\\\\slash\n"
+	    "bad\\377name\n"
+	    "big\n"
+	    "caf\xc3\xa9\n"
+	    "dangling\n"
+	    "esc\\033[31mred\n"
+	    "fifo\n"
+	    "hard\n"
+	    "inlink\n"
+	    "new\\nline\n"
+	    "outlink\n"
+	    "sp ace\n"
+	    "sub\n"
+	    "tab\\there\n"
+	    "uplink\n";
+	struct out o;
+
+	ours(argv, &o);
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_str_eq(o.buf, want);
+	ck_assert_str_eq(o.err, "");
+	out_free(&o);
+}
+END_TEST
+
+/* Absolute operands are taken beneath DIRECTORY; "/" is DIRECTORY. */
+START_TEST(test_absolute)
+{
+	static const char *const a1[] = { "ls", "-l", "/", NULL };
+	static const char *const b1[] = { "ls", "-l", NULL };
+	static const char *const a2[] = { "ls", "-R", "/sub", NULL };
+	static const char *const b2[] = { "ls", "-R", "sub", NULL };
+	static const char *const a3[] = { "du", "-s", "/", NULL };
+	struct out a, b;
+
+	ours(a1, &a);
+	ours(b1, &b);
+	ck_assert_str_eq(a.buf, b.buf);
+	out_free(&a);
+	out_free(&b);
+	ours(a2, &a);
+	ours(b2, &b);
+	ck_assert_ptr_nonnull(strstr(a.buf, "/sub:\n"));
+	ck_assert_ptr_nonnull(strstr(a.buf, "/sub/deep:\ng\n"));
+	ck_assert_ptr_nonnull(strstr(b.buf, "sub/deep:\ng\n"));
+	out_free(&a);
+	out_free(&b);
+	ours(a3, &a);
+	ck_assert_ptr_nonnull(strstr(a.buf, "\t/\n"));
+	out_free(&a);
+}
+END_TEST
+
+/*
+ * -R and du never follow a symlink: inlink (to sub, inside) is listed as
+ * a link, and nothing beneath it or beneath outlink (to /etc) appears.
+ */
+START_TEST(test_no_follow)
+{
+	static const char *const r1[] = { "ls", "-lR", NULL };
+	static const char *const r2[] = { "du", "-a", NULL };
+	struct out o;
+
+	ours(r1, &o);
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(strstr(o.buf, " inlink -> sub\n"));
+	ck_assert_ptr_nonnull(strstr(o.buf, " outlink -> /etc\n"));
+	ck_assert_ptr_null(strstr(o.buf, "inlink:"));
+	ck_assert_ptr_null(strstr(o.buf, "outlink:"));
+	ck_assert_ptr_null(strstr(o.buf, "passwd"));
+	out_free(&o);
+	ours(r2, &o);
+	ck_assert_int_eq(o.status, 0);
+	ck_assert_ptr_nonnull(strstr(o.buf, "\t./inlink\n"));
+	ck_assert_ptr_null(strstr(o.buf, "./inlink/"));
+	ck_assert_ptr_null(strstr(o.buf, "./outlink/"));
+	out_free(&o);
+}
+END_TEST
+
+START_TEST(test_df)
+{
+	static const char *const argv[] = { "df", NULL };
+	static const char *const hargv[] = { "df", "-h", NULL };
+	static const char *const gargv[] = { "df", "-k", ".", NULL };
+	unsigned long long m[3], g[3];
+	char fs[64], mnt[64], pct[16];
+	struct out a, b;
+
+	ours(argv, &a);
+	gnu(gargv, &b);
+	ck_assert_int_eq(a.status, 0);
+	ck_assert_ptr_nonnull(strstr(a.buf, "Filesystem     1K-blocks "));
+	ck_assert_int_eq(sscanf(strchr(a.buf, '\n') + 1,
+	    "%63s %llu %llu %llu %15s %63s", fs, &m[0], &m[1], &m[2], pct,
+	    mnt), 6);
+	ck_assert_str_eq(fs, "-");
+	ck_assert_str_eq(mnt, "/");
+	ck_assert_int_eq(sscanf(strchr(b.buf, '\n') + 1,
+	    "%63s %llu %llu %llu", fs, &g[0], &g[1], &g[2]), 4);
+	ck_assert_uint_eq(m[0], g[0]);
+	/* other writers may change the figures a little in between */
+	ck_assert_uint_le(m[1] > g[1] ? m[1] - g[1] : g[1] - m[1],
+	    g[0] / 100 + 1024);
+	ck_assert_uint_le(m[2] > g[2] ? m[2] - g[2] : g[2] - m[2],
+	    g[0] / 100 + 1024);
+	out_free(&a);
+	out_free(&b);
+	ours(hargv, &a);
+	ck_assert_int_eq(a.status, 0);
+	ck_assert_ptr_nonnull(strstr(a.buf,
+	    "Filesystem      Size  Used Avail Use% Mounted on\n-   "));
+	out_free(&a);
+}
+END_TEST
+
+/* --- refusals ------------------------------------------------------ */
+
+struct refusal {
+	const char	*argv[MAXARGS];
+	const char	*why;
+};
+
+static const struct refusal refusals[] = {
+	/* ".." */
+	{ { "ls", "..", NULL }, "\"..\" is not allowed" },
+	{ { "ls", "-l", "sub/../..", NULL }, "\"..\" is not allowed" },
+	{ { "ls", "sub/..", NULL }, "\"..\" is not allowed" },
+	{ { "du", "-s", "../root", NULL }, "\"..\" is not allowed" },
+	/* an absolute path outside is DIRECTORY/etc, which does not exist */
+	{ { "ls", "/etc", NULL }, "ls: /etc: No such file or directory" },
+	{ { "ls", "-l", "/etc/passwd", NULL }, "No such file or directory" },
+	{ { "du", "/etc", NULL }, "du: /etc: No such file or directory" },
+	{ { "ls", "--", "-Z", NULL }, "ls: -Z: No such file or directory" },
+	{ { "ls", "", NULL }, "ls: empty path" },
+	/* a symlink pointing outside, as an operand or on the way */
+	{ { "ls", "outlink", NULL },
+	    "ls: outlink is a symlink leading outside the directory" },
+	{ { "ls", "-l", "outlink", NULL }, "symlink leading outside" },
+	{ { "ls", "-d", "outlink", NULL }, "symlink leading outside" },
+	{ { "du", "-s", "outlink", NULL }, "symlink leading outside" },
+	{ { "ls", "uplink", NULL }, "symlink leading outside" },
+	{ { "ls", "a", "outlink", NULL }, "symlink leading outside" },
+	{ { "ls", "outlink/passwd", NULL },
+	    "outlink/passwd is a path leading outside the directory" },
+	{ { "ls", "uplink/etc", NULL }, "path leading outside" },
+	/* -R through a symlinked directory outside */
+	{ { "ls", "-R", "outlink", NULL }, "symlink leading outside" },
+	{ { "ls", "-R", "outlink/", NULL }, "symlink leading outside" },
+	{ { "ls", "-lR", "uplink", NULL }, "symlink leading outside" },
+	/* unknown flags, named */
+	{ { "ls", "-Z", NULL }, "ls: unknown option -Z" },
+	{ { "ls", "-laZ", NULL }, "ls: unknown option -Z" },
+	{ { "ls", "-L", NULL }, "ls: unknown option -L" },
+	{ { "ls", "sub", "-H", NULL }, "ls: unknown option -H" },
+	{ { "ls", "--color", NULL }, "ls: unknown option --color" },
+	{ { "ls", "--color=always", NULL }, "ls: unknown option --color" },
+	{ { "ls", "--dereference", NULL }, "unknown option --dereference" },
+	{ { "ls", "-\n", NULL }, "ls: unknown option -?" },
+	{ { "du", "-L", NULL }, "du: unknown option -L" },
+	{ { "du", "-x", NULL }, "du: unknown option -x" },
+	{ { "du", "--apparent-size", NULL }, "du: unknown option --apparent" },
+	{ { "du", "-l", NULL }, "du: unknown option -l" },
+	{ { "df", "-a", NULL }, "df: unknown option -a" },
+	{ { "df", "-i", NULL }, "df: unknown option -i" },
+	{ { "df", "--all", NULL }, "df: unknown option --all" },
+	/* df has no operands; du -s and -a do not go together */
+	{ { "df", ".", NULL }, "df: operands are not allowed" },
+	{ { "df", "-h", "/", NULL }, "df: operands are not allowed" },
+	{ { "du", "-sa", NULL }, "du: -s and -a cannot be used together" },
+	{ { "cat", "a", NULL }, "not a listing command" },
+};
+
+START_TEST(test_refusal)
+{
+	const struct refusal *t = &refusals[_i];
+	struct listing *l;
+	char err[512];
+	int rfd;
+
+	ck_assert_int_ne(rfd = confine_root(root, err, sizeof(err)), -1);
+	err[0] = '\0';
+	l = list_prepare(rfd, (char *const *)t->argv, count_args(t->argv),
+	    err, sizeof(err));
+	ck_assert_msg(l == NULL, "%s %s was permitted", t->argv[0],
+	    t->argv[1]);
+	ck_assert_msg(strstr(err, t->why) != NULL, "reason \"%s\", want "
+	    "\"%s\"", err, t->why);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	close(rfd);
+}
+END_TEST
+
+/* The operand limit, and nothing leaks from a refused request. */
+START_TEST(test_too_many)
+{
+	static char *argv[300];
+	struct listing *l;
+	char err[256];
+	int rfd, fd, lowest;
+	size_t i;
+
+	ck_assert_int_ne(rfd = confine_root(root, err, sizeof(err)), -1);
+	ck_assert_int_ne(lowest = dup(0), -1);
+	close(lowest);
+	argv[0] = "ls";
+	for (i = 1; i < NROWS(argv); i++)
+		argv[i] = "a";
+	l = list_prepare(rfd, argv, NROWS(argv), err, sizeof(err));
+	ck_assert_ptr_null(l);
+	ck_assert_ptr_nonnull(strstr(err, "more than 256 operands"));
+	l = list_prepare(rfd, argv, 257, err, sizeof(err));
+	ck_assert_ptr_nonnull(l);
+	list_free(l);
+	argv[200] = "outlink";
+	ck_assert_ptr_null(list_prepare(rfd, argv, 257, err, sizeof(err)));
+	/* every descriptor of the refused request was closed */
+	ck_assert_int_ne(fd = dup(0), -1);
+	ck_assert_int_eq(fd, lowest);
+	close(fd);
+	close(rfd);
+}
+END_TEST
+
+/* A reader that went away: status 2, quietly, and no SIGPIPE. */
+START_TEST(test_epipe)
+{
+	static const char *const argv[] = { "ls", "-lR", NULL };
+	struct listing *l;
+	char err[256];
+	int p[2], e[2], rfd, st;
+	ssize_t n;
+
+	ck_assert_int_ne(rfd = confine_root(root, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(l = list_prepare(rfd, (char *const *)argv, 2,
+	    err, sizeof(err)));
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(pipe(e), 0);
+	close(p[0]);
+	st = list_run(l, p[1], e[1]);
+	ck_assert_int_eq(st, 2);
+	close(e[1]);
+	n = read(e[0], err, sizeof(err));
+	ck_assert_int_eq(n, 0);
+	close(e[0]);
+	close(p[1]);
+	list_free(l);
+	close(rfd);
+}
+END_TEST
+
+/* --- the formats on their own -------------------------------------- */
+
+static const struct {
+	uint64_t	 v;
+	const char	*human, *kib;
+} sizes[] = {
+	{ 0, "0", "0" },
+	{ 1, "1", "1" },
+	{ 512, "512", "1" },
+	{ 1023, "1023", "1" },
+	{ 1024, "1.0K", "1" },
+	{ 1025, "1.1K", "2" },
+	{ 1536, "1.5K", "2" },
+	{ 4096, "4.0K", "4" },
+	{ 10239, "10K", "10" },
+	{ 10240, "10K", "10" },
+	{ 10241, "11K", "11" },
+	{ 1047552, "1023K", "1023" },
+	{ 1048063, "1.0M", "1024" },
+	{ 1048576, "1.0M", "1024" },
+	{ 1048577, "1.1M", "1025" },
+	{ 1572864, "1.5M", "1536" },
+	{ 9437185, "9.1M", "9217" },
+	{ 10485759, "10M", "10240" },
+	{ 1073741823, "1.0G", "1048576" },
+	{ 1099511627776ULL, "1.0T", "1073741824" },
+	{ UINT64_MAX, "16E", "18014398509481984" },
+};
+
+START_TEST(test_sizes)
+{
+	char buf[LIST_NUMLEN];
+
+	list_fmt_human(sizes[_i].v, buf, sizeof(buf));
+	ck_assert_str_eq(buf, sizes[_i].human);
+	list_fmt_kib(sizes[_i].v, buf, sizeof(buf));
+	ck_assert_str_eq(buf, sizes[_i].kib);
+}
+END_TEST
+
+static const struct {
+	mode_t		 m;
+	const char	*s;
+} modes[] = {
+	{ S_IFREG | 0644, "-rw-r--r--" },
+	{ S_IFDIR | 0755, "drwxr-xr-x" },
+	{ S_IFDIR | 01777, "drwxrwxrwt" },
+	{ S_IFDIR | 01776, "drwxrwxrwT" },
+	{ S_IFREG | 04755, "-rwsr-xr-x" },
+	{ S_IFREG | 04644, "-rwSr--r--" },
+	{ S_IFREG | 02755, "-rwxr-sr-x" },
+	{ S_IFREG | 02745, "-rwxr-Sr-x" },
+	{ S_IFLNK | 0777, "lrwxrwxrwx" },
+	{ S_IFIFO | 0600, "prw-------" },
+	{ S_IFSOCK | 0755, "srwxr-xr-x" },
+	{ S_IFCHR | 0620, "crw--w----" },
+	{ S_IFBLK | 0660, "brw-rw----" },
+	{ 0, "?---------" },
+};
+
+START_TEST(test_modes)
+{
+	char buf[16];
+
+	list_fmt_mode(modes[_i].m, buf, sizeof(buf));
+	ck_assert_str_eq(buf, modes[_i].s);
+}
+END_TEST
+
+static const struct {
+	long		 off;	/* from now, seconds */
+	int		 recent;
+} times[] = {
+	{ -60, 1 },
+	{ -86400 * 30, 1 },
+	{ -15778476 + 2, 1 },	/* just within six months */
+	{ -15778476 - 1, 0 },
+	{ -86400 * 400, 0 },
+	{ 86400, 0 },		/* in the future */
+};
+
+START_TEST(test_times)
+{
+	struct timespec now, t;
+	char buf[LIST_TIMELEN], want[64];
+	struct tm tm;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	clock_gettime(CLOCK_REALTIME, &now);
+	t.tv_sec = now.tv_sec + times[_i].off;
+	t.tv_nsec = 0;
+	gmtime_r(&t.tv_sec, &tm);
+	strftime(want, sizeof(want), times[_i].recent ? "%b %e %H:%M" :
+	    "%b %e  %Y", &tm);
+	list_fmt_time(&t, &now, buf, sizeof(buf));
+	ck_assert_str_eq(buf, want);
+}
+END_TEST
+
+static const struct {
+	const char	*in, *out;
+} escapes[] = {
+	{ "plain", "plain" },
+	{ "sp ace", "sp ace" },
+	{ "a\nb", "a\\nb" },
+	{ "\t\r\a\b\f\v", "\\t\\r\\a\\b\\f\\v" },
+	{ "esc\033[0m", "esc\\033[0m" },
+	{ "\x01\x1f", "\\001\\037" },
+	{ "del\x7f", "del\\177" },
+	{ "back\\slash", "back\\\\slash" },
+	{ "caf\xc3\xa9", "caf\xc3\xa9" },
+	{ "\xe2\x82\xac\xf0\x9f\x98\x80", "\xe2\x82\xac\xf0\x9f\x98\x80" },
+	{ "bad\xff", "bad\\377" },
+	{ "\xc3", "\\303" },			/* cut short */
+	{ "\xc3(", "\\303(" },
+	{ "\xc0\xaf", "\\300\\257" },		/* overlong */
+	{ "\xe0\x80\xaf", "\\340\\200\\257" },	/* overlong */
+	{ "\xed\xa0\x80", "\\355\\240\\200" },	/* surrogate */
+	{ "\xf4\x90\x80\x80", "\\364\\220\\200\\200" }, /* > U+10FFFF */
+	{ "\xc2\x9b" "31m", "\\302\\23331m" },	/* C1 CSI */
+	{ "\xc2\xa0", "\xc2\xa0" },		/* U+00A0 is fine */
+};
+
+START_TEST(test_escapes)
+{
+	struct listout o;
+	char buf[3];		/* smaller than most names: flushes midway */
+	char *got;
+	FILE *f;
+	size_t n;
+
+	ck_assert_ptr_nonnull(f = tmpfile());
+	list_out_init(&o, fileno(f), buf, sizeof(buf));
+	list_out_name(&o, escapes[_i].in);
+	ck_assert_int_eq(list_out_flush(&o), 0);
+	got = slurp(fileno(f), &n);
+	ck_assert_str_eq(got, escapes[_i].out);
+	free(got);
+	fclose(f);
+}
+END_TEST
+
+Suite *
+make_suite_list(void)
+{
+	Suite *s = suite_create("list");
+	TCase *tc;
+
+	tc = tcase_create("gnu");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_gnu, 0, NROWS(gnu_rows));
+	tcase_add_loop_test(tc, test_deep, 0, NROWS(deep_rows));
+	tcase_add_test(tc, test_la);
+	tcase_add_test(tc, test_escaped_names);
+	tcase_add_test(tc, test_absolute);
+	tcase_add_test(tc, test_no_follow);
+	tcase_add_test(tc, test_df);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("refusal");
+	tcase_add_unchecked_fixture(tc, setup_root, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_refusal, 0, NROWS(refusals));
+	tcase_add_test(tc, test_too_many);
+	tcase_add_test(tc, test_epipe);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("format");
+	tcase_add_loop_test(tc, test_sizes, 0, NROWS(sizes));
+	tcase_add_loop_test(tc, test_modes, 0, NROWS(modes));
+	tcase_add_loop_test(tc, test_times, 0, NROWS(times));
+	tcase_add_loop_test(tc, test_escapes, 0, NROWS(escapes));
+	suite_add_tcase(s, tc);
+	return s;
+}
