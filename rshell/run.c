@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -28,25 +29,72 @@ forward(int sig)
 }
 
 /*
+ * Where to look for rsync's option names: the .rodata section of an ELF64
+ * binary, or the whole file when it is anything else.
+ */
+static void
+rodata_range(int fd, off_t *off, off_t *len)
+{
+	Elf64_Ehdr eh;
+	Elf64_Shdr sh, strsh;
+	char name[8];
+	int i;
+
+	*off = 0;
+	*len = -1;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shstrndx >= eh.e_shnum ||
+	    pread(fd, &strsh, sizeof(strsh), (off_t)(eh.e_shoff +
+	    (Elf64_Off)eh.e_shstrndx * sizeof(Elf64_Shdr))) != sizeof(strsh))
+		return;
+	for (i = 0; i < eh.e_shnum; i++) {
+		if (pread(fd, &sh, sizeof(sh), (off_t)(eh.e_shoff +
+		    (Elf64_Off)i * sizeof(sh))) != sizeof(sh) ||
+		    pread(fd, name, sizeof(name), (off_t)(strsh.sh_offset +
+		    sh.sh_name)) != sizeof(name))
+			return;
+		if (memcmp(name, ".rodata", 8) == 0) {
+			*off = (off_t)sh.sh_offset;
+			*len = (off_t)sh.sh_size;
+			return;
+		}
+	}
+}
+
+/*
  * rsync 3.5 and later know --confine-root and --drop-D.  Asking the binary
  * (rsync --version) would cost a second exec per session; its option table
- * is in the file, so look for the option name there, in chunks, so that
- * the scan adds nothing to rshell's resident size.
+ * is in the file, so look for the option name there: in the read-only
+ * data, in chunks, so that the scan adds little time and nothing to
+ * rshell's resident size.
  */
 unsigned
 run_rsync_features(const char *path)
 {
 	static const char needle[] = "confine-root";
-	static char buf[64 * 1024];
+	static char buf[16 * 1024];
 	const size_t keep = sizeof(needle) - 2;
-	size_t have = 0;
+	size_t have = 0, want;
+	off_t off, len;
 	unsigned f = 0;
 	ssize_t r;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return 0;
-	while ((r = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+	rodata_range(fd, &off, &len);
+again:
+	for (;;) {
+		want = sizeof(buf) - have;
+		if (len >= 0 && (off_t)want > len)
+			want = (size_t)len;
+		if (want == 0 || (r = pread(fd, buf + have, want, off)) <= 0)
+			break;
+		off += r;
+		if (len >= 0)
+			len -= r;
 		have += (size_t)r;
 		if (memmem(buf, have, needle, sizeof(needle) - 1) != NULL) {
 			f |= RSF_CONFINE;
@@ -56,6 +104,13 @@ run_rsync_features(const char *path)
 			memmove(buf, buf + have - keep, keep);
 			have = keep;
 		}
+	}
+	/* Not in .rodata after all: an unusual build; read the whole file. */
+	if (f == 0 && len != -1) {
+		off = 0;
+		len = -1;
+		have = 0;
+		goto again;
 	}
 	close(fd);
 	return f;
