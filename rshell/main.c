@@ -226,14 +226,17 @@ resolve_request(struct session *s, const char *c, const char *orig)
 	if (strncmp(c, "key=", 4) == 0) {
 		if (!policy_valid_key(c + 4))
 			deny(s, "invalid key name in forced command");
-		strlcpy(key, c + 4, sizeof(key));
-		s->key = key;
-		if (orig == NULL) {
-			s->cmd = "";
-			s->forced = c;
+		/*
+		 * Without SSH_ORIGINAL_COMMAND this may just as well be a
+		 * client typing "key=laptop" with a key that has no forced
+		 * command: the key is not established, so it is not logged
+		 * as the key.
+		 */
+		if (orig == NULL)
 			deny(s, "no command given (interactive sessions are not "
 			    "allowed, or key= used without a forced command)");
-		}
+		strlcpy(key, c + 4, sizeof(key));
+		s->key = key;
 		s->cmd = s->request = orig;
 	} else if (orig != NULL && strcmp(orig, c) != 0) {
 		/* A pinned forced command: it is the request, still checked. */

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+#
+# make demo: the whole job in a minute, on a Debian 12 machine, as root.
+# Installs what is missing, builds rshell, makes a throwaway account whose
+# login shell is rshell behind a private sshd on 127.0.0.1, pushes a real
+# backup, lists it, shows attacks being refused and the log lines they left,
+# and removes everything again.  The machine's own sshd is not touched.
+#
+# shellcheck source-path=SCRIPTDIR
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+if [ "$(id -u)" != 0 ]; then
+	echo "make demo needs root: it installs packages, creates a throwaway" \
+	    "account and runs a private sshd (try: sudo make demo)" >&2
+	exit 1
+fi
+
+if [ -t 1 ]; then
+	bold=$(printf '\033[1m') dim=$(printf '\033[2m') off=$(printf '\033[0m')
+else
+	bold='' dim='' off=''
+fi
+step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$off"; }
+note() { printf '%s    %s%s\n' "$dim" "$*" "$off"; }
+indent() { sed 's/^/    /'; }
+
+# show "AS TYPED" CMD...: print the command as a user would type it, run
+# CMD, indent its output.  Returns CMD's status.
+show()
+{
+	local shown=$1 rc
+	shift
+	printf '  %s$%s %s\n' "$bold" "$off" "$shown"
+	"$@" 2>&1 | indent
+	rc=${PIPESTATUS[0]}
+	[ "$rc" = 0 ] || note "(exit status $rc)"
+	return "$rc"
+}
+
+# ---- 1. packages ----------------------------------------------------------
+
+step "1/7 Packages"
+need="gcc make libc6-dev pkg-config libbsd-dev check rsync openssh-server openssh-client"
+missing=
+for p in $need; do
+	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null |
+	    grep -qx installed || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	note "all present: $need"
+else
+	note "installing:$missing"
+	command -v apt-get >/dev/null ||
+		{ echo "apt-get not found: install$missing by hand" >&2; exit 1; }
+	case $missing in
+	*openssh-server*)
+		note "(openssh-server also enables the system's own sshd," \
+		    "as Debian does by default)" ;;
+	esac
+	# shellcheck disable=SC2086
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq $missing; } 2>&1 | indent
+	[ "${PIPESTATUS[0]}" = 0 ] || { echo "installing$missing failed" >&2; exit 1; }
+fi
+
+# ---- 2. build -------------------------------------------------------------
+
+step "2/7 Build"
+show "make" make -s -C "$top" rshell/rshell || exit 1
+note "$("$top/rshell/rshell" -V)"
+
+# ---- 3. the throwaway account --------------------------------------------
+
+step "3/7 A throwaway backup account behind a private sshd"
+. "$here/lib.sh"
+it_setup "$top"
+B=$it_tmp/backup
+install -d -o "$IT_USER" -g "$IT_USER" -m 0755 "$B/laptop"
+it_key backup "$IT_USER" restrict
+it_key laptop "$IT_USER" 'restrict,command="key=laptop"'
+it_policy <<EOF
+# who may do what, and where; the last matching rule wins
+rsync /usr/bin/rsync
+log $IT_LOG
+permit push pull list $IT_USER dir $B/%u
+permit push no-delete key laptop $IT_USER dir $B/laptop
+EOF
+it_start
+note "account $IT_USER, login shell rshell (a copy built to read $it_tmp/etc/policy)"
+note "sshd on $IT_HOST port $it_port, with its own configuration and host key"
+note "policy $it_tmp/etc/policy:"
+sed 's/^/      /' "$it_tmp/etc/policy"
+note "authorized_keys of $IT_USER (two client keys, \"backup\" and \"laptop\"):"
+awk '{ print "      " $1, $2, substr($3, 1, 16) "...", $4 }' \
+    "$it_tmp/home/$IT_USER/.ssh/authorized_keys"
+note "(below, every ssh and rsync also gets -p $it_port -i KEY and a private"
+note " known_hosts; they are left out of the commands shown)"
+
+R=$IT_USER@$IT_HOST
+day1=$(date +%F)
+day2=$(date -d tomorrow +%F)
+
+# ---- 4. a real backup ------------------------------------------------------
+
+step "4/7 Push a real backup (/usr/share/doc), then a dated snapshot"
+# push KEY RSYNC-ARGS...: it_rsync, timed.
+push()
+{
+	local start rc=0
+	start=$(date +%s%N)
+	it_rsync "$@" || rc=$?
+	[ "$rc" = 0 ] &&
+		echo "done in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+	return "$rc"
+}
+note "$(find /usr/share/doc -type f | wc -l) files," \
+    "$(du -sh /usr/share/doc | cut -f1)iB"
+show "rsync -a /usr/share/doc/ $R:$day1/" \
+    push backup -a /usr/share/doc/ ":$day1/" || exit 1
+show "rsync -a --link-dest=../$day1 /usr/share/doc/ $R:$day2/" \
+    push backup -a --link-dest="../$day1" /usr/share/doc/ ":$day2/" || exit 1
+note "nothing changed, so $day2 is made of hard links into $day1"
+show "rsync -a /etc/os-release $R:              # with the laptop key" \
+    push laptop -a /etc/os-release : || exit 1
+note "the laptop key lands in its own directory: $(ls "$B/laptop")"
+
+# ---- 5. looking at it ------------------------------------------------------
+
+step "5/7 Look at it: ls, du and df are built into rshell"
+show "ssh $R ls -l" it_ssh backup ls -l
+show "ssh $R du -sh $day1 $day2" it_ssh backup du -sh "$day1" "$day2"
+show "ssh $R df -h" it_ssh backup df -h
+
+# ---- 6. attacks ------------------------------------------------------------
+
+step "6/7 Attacks: each one refused and logged"
+pwned=$it_tmp/pwned
+show "ssh $R                          # an interactive shell" \
+    it_ssh backup </dev/null
+show "ssh $R id" it_ssh backup id
+show "rsync -a --rsync-path='touch $pwned; rsync' /etc/hostname $R:x/" \
+    it_rsync backup -a --rsync-path="touch $pwned; rsync" /etc/hostname :x/
+show "ssh $R 'rsync --server -e \"sh -c id\" . x/'" \
+    it_ssh backup 'rsync --server -e "sh -c id" . x/'
+show "rsync -a /etc/hostname $R:../$IT_USER/         # with the laptop key" \
+    it_rsync laptop -a /etc/hostname ":../$IT_USER/"
+show "rsync -a --delete /etc/hostname $R:           # with the laptop key: no-delete" \
+    it_rsync laptop -a --delete /etc/hostname :
+if [ -e "$pwned" ]; then
+	echo "demo: $pwned exists: an attack got through" >&2
+	exit 1
+fi
+
+# ---- 7. the log --------------------------------------------------------------
+
+step "7/7 The log: one line per attempt, one more when a command ends"
+note "$IT_LOG"
+cat "$IT_LOG"
+
+step "Cleaning up"
+dir=$it_tmp
+it_teardown
+note "sshd stopped; account $IT_USER and $dir removed"
+note "rshell itself is in $top/rshell/rshell; see README for installing it"
