@@ -220,20 +220,44 @@ addfield(struct logline *l, const char *key, const char *value)
 	l->len += log_escape(l->buf + l->len, l->cap - l->len, value);
 }
 
+/*
+ * Days since 1970-01-01 to a proleptic Gregorian date.  Done here rather
+ * than with gmtime_r(), which loads the time zone file on first use: one
+ * open and read of /etc/localtime on every session, for a UTC time.
+ */
+static void
+civil(long long days, int *y, int *m, int *d)
+{
+	long long era, doe, yoe, doy, mp;
+
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
 /* RFC 3339, UTC, milliseconds: 2026-11-27T09:53:01.042Z.  No locale. */
 static int
 timestamp(char *buf, size_t len)
 {
 	struct timespec ts;
-	struct tm tm;
-	int n;
+	long long secs, days;
+	int y, m, d, n;
 
-	if (clock_gettime(CLOCK_REALTIME, &ts) == -1 ||
-	    gmtime_r(&ts.tv_sec, &tm) == NULL)
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
 		return -1;
-	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (long)(ts.tv_nsec / 1000000));
+	secs = (long long)ts.tv_sec;
+	days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+	secs -= days * 86400;
+	civil(days, &y, &m, &d);
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02lld:%02lld:%02lld.%03ldZ",
+	    y, m, d, secs / 3600, secs / 60 % 60, secs % 60,
+	    (long)(ts.tv_nsec / 1000000));
 	if (n < 0 || (size_t)n >= len)
 		return -1;
 	return 0;

@@ -35,32 +35,37 @@ forward(int sig)
 static void
 rodata_range(int fd, off_t *off, off_t *len)
 {
+	Elf64_Shdr sh[128];
 	Elf64_Ehdr eh;
-	Elf64_Shdr sh, strsh;
-	char name[8];
-	int i;
+	char names[4096];
+	size_t n, i;
+	ssize_t r;
 
 	*off = 0;
 	*len = -1;
 	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shstrndx >= eh.e_shnum ||
-	    pread(fd, &strsh, sizeof(strsh), (off_t)(eh.e_shoff +
-	    (Elf64_Off)eh.e_shstrndx * sizeof(Elf64_Shdr))) != sizeof(strsh))
+	    eh.e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh.e_shnum > sizeof(sh) / sizeof(sh[0]) ||
+	    eh.e_shstrndx >= eh.e_shnum)
 		return;
-	for (i = 0; i < eh.e_shnum; i++) {
-		if (pread(fd, &sh, sizeof(sh), (off_t)(eh.e_shoff +
-		    (Elf64_Off)i * sizeof(sh))) != sizeof(sh) ||
-		    pread(fd, name, sizeof(name), (off_t)(strsh.sh_offset +
-		    sh.sh_name)) != sizeof(name))
-			return;
-		if (memcmp(name, ".rodata", 8) == 0) {
-			*off = (off_t)sh.sh_offset;
-			*len = (off_t)sh.sh_size;
+	n = eh.e_shnum;
+	if (pread(fd, sh, n * sizeof(sh[0]), (off_t)eh.e_shoff) !=
+	    (ssize_t)(n * sizeof(sh[0])))
+		return;
+	r = pread(fd, names, sizeof(names) - 1,
+	    (off_t)sh[eh.e_shstrndx].sh_offset);
+	if (r <= 0)
+		return;
+	names[r] = '\0';
+	for (i = 0; i < n; i++)
+		if (sh[i].sh_name < (size_t)r &&
+		    strcmp(names + sh[i].sh_name, ".rodata") == 0) {
+			*off = (off_t)sh[i].sh_offset;
+			*len = (off_t)sh[i].sh_size;
 			return;
 		}
-	}
 }
 
 /*

@@ -10,7 +10,6 @@
  * outside DIRECTORY whatever symlinks lie on the way.
  */
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <errno.h>
@@ -105,20 +104,23 @@ allow_fd(int ruleset, int fd, uint64_t access, uint64_t handled, int isdir)
 	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
 }
 
-/* Allow a system path if it exists; a missing one is no error. */
+/*
+ * Allow a system path if it exists; a missing one is no error.  A
+ * directory that is a symlink (/lib -> usr/lib on a merged /usr) is
+ * skipped: what it leads to has a rule of its own.
+ */
 static int
-allow_path(int ruleset, const char *path, uint64_t access, uint64_t handled)
+allow_path(int ruleset, const char *path, uint64_t access, uint64_t handled,
+    int isdir)
 {
-	struct stat st;
 	int fd, rv;
 
-	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
-	if (fstat(fd, &st) == -1) {
-		close(fd);
-		return -1;
-	}
-	rv = allow_fd(ruleset, fd, access, handled, S_ISDIR(st.st_mode));
+	fd = open(path, O_PATH | O_CLOEXEC |
+	    (isdir ? O_DIRECTORY | O_NOFOLLOW : 0));
+	if (fd == -1)
+		return errno == ENOENT || errno == ENOTDIR ||
+		    errno == ELOOP ? 0 : -1;
+	rv = allow_fd(ruleset, fd, access, handled, isdir);
 	close(fd);
 	return rv;
 }
@@ -148,14 +150,15 @@ wall_build(const struct decision *d, const char *rsync, int readonly,
 		goto fail;
 	for (i = 0; sysdirs[i] != NULL; i++)
 		if (allow_path(ruleset, sysdirs[i], FS_READ | FS_EXEC,
-		    handled) == -1)
+		    handled, 1) == -1)
 			goto fail;
 	for (i = 0; sysfiles[i] != NULL; i++)
-		if (allow_path(ruleset, sysfiles[i], FS_READ, handled) == -1)
+		if (allow_path(ruleset, sysfiles[i], FS_READ, handled,
+		    0) == -1)
 			goto fail;
-	if (allow_path(ruleset, rsync, FS_READ | FS_EXEC, handled) == -1 ||
+	if (allow_path(ruleset, rsync, FS_READ | FS_EXEC, handled, 0) == -1 ||
 	    allow_path(ruleset, "/dev/null", FS_READ |
-	    LANDLOCK_ACCESS_FS_WRITE_FILE, handled) == -1)
+	    LANDLOCK_ACCESS_FS_WRITE_FILE, handled, 0) == -1)
 		goto fail;
 	return ruleset;
 fail:
