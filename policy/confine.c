@@ -117,17 +117,17 @@ confine_clean(const char *path, char *out, size_t outlen, char *err,
 		end = strchrnul(p, '/');
 		len = (size_t)(end - p);
 		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			snprintf(err, errlen, "path %s: \"..\" is not allowed",
+			snprintf(err, errlen, "path %.100s: \"..\" is not allowed",
 			    path);
 			return -1;
 		}
 		if (len > NAME_MAX) {
-			snprintf(err, errlen, "path %s: name too long", path);
+			snprintf(err, errlen, "path %.100s: name too long", path);
 			return -1;
 		}
 		if (!(len == 1 && p[0] == '.')) {
 			if (o + len + 2 > outlen) {
-				snprintf(err, errlen, "path %s is too long",
+				snprintf(err, errlen, "path %.100s is too long",
 				    path);
 				return -1;
 			}
@@ -148,10 +148,10 @@ static void
 open_error(const char *rel, int e, char *err, size_t errlen)
 {
 	if (e == EXDEV || e == ELOOP)
-		snprintf(err, errlen, "path %s leads outside the directory",
+		snprintf(err, errlen, "path %.100s leads outside the directory",
 		    rel);
 	else
-		snprintf(err, errlen, "path %s: %s", rel, strerror(e));
+		snprintf(err, errlen, "path %.100s: %s", rel, strerror(e));
 }
 
 int
@@ -189,7 +189,7 @@ confine_open_existing(int rootfd, const char *rel, size_t *tail, char *err,
 	int fd;
 
 	if (strlcpy(buf, rel, sizeof(buf)) >= sizeof(buf)) {
-		snprintf(err, errlen, "path %s is too long", rel);
+		snprintf(err, errlen, "path %.100s is too long", rel);
 		return -1;
 	}
 	len = strlen(buf);
@@ -197,8 +197,13 @@ confine_open_existing(int rootfd, const char *rel, size_t *tail, char *err,
 		fd = confine_open(rootfd, buf, O_PATH | O_DIRECTORY, err,
 		    errlen);
 		if (fd != -1) {
-			*tail = strcmp(buf, ".") == 0 ? 0 :
-			    strlen(buf) + (strlen(buf) < len ? 1 : 0);
+			/* All of rel exists, or "." stands for none of it. */
+			if (strlen(buf) == len)
+				*tail = len;
+			else if (strcmp(buf, ".") == 0)
+				*tail = 0;
+			else
+				*tail = strlen(buf) + 1;
 			return fd;
 		}
 		if (errno != ENOENT)

@@ -396,7 +396,7 @@ main(int argc, char *argv[])
 	const char *orig, *conn;
 	char *origcopy = NULL;
 	enum verb verb = V_SESSION;
-	int ch, fflag = 0;
+	int ch;
 
 	hygiene();
 	/*
@@ -418,7 +418,7 @@ main(int argc, char *argv[])
 		while ((ch = getopt(argc, argv, "c:f:k:ntu:V")) != -1) {
 			switch (ch) {
 			case 'c': cmd = optarg; break;
-			case 'f': file = optarg; fflag = 1; break;
+			case 'f': file = optarg; break;
 			case 'k': s.key = optarg; break;
 			case 'n': verb = V_DRYRUN; break;
 			case 't': verb = V_CHECK; break;
@@ -432,7 +432,6 @@ main(int argc, char *argv[])
 		    ((user || s.key) && verb != V_DRYRUN))
 			usage();
 	}
-	(void)fflag;
 	if (verb == V_VERSION) {
 		printf("rshell %s\n", RSHELL_VERSION);
 		return 0;
