@@ -639,6 +639,33 @@ START_TEST(test_from)
 END_TEST
 
 /* Every request is one log line before anything runs, also when denied. */
+/*
+ * An rsync that cannot be executed: the request was permitted, so the
+ * permit line stays, followed by an error line with the reason; the
+ * client sees the reason and exit status 1.
+ */
+START_TEST(test_exec_fails)
+{
+	struct h_res r;
+	char *v;
+
+	h_write(fx.policy, "rsync %s/no-such-rsync\nlog %s\n"
+	    "permit push pull list root dir %s\n", fx.top, fx.log, fx.d);
+	h_rshell_c(&r, &fx, PUSH, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "cannot run") != NULL &&
+	    strstr(r.err, "no-such-rsync") != NULL, "stderr: %s", r.err);
+	h_res_free(&r);
+	ck_assert_uint_eq(h_log_count(fx.log), 2);
+	expect_field(0, "event", "permit");
+	expect_field(1, "event", "error");
+	v = log_field(1, "reason");
+	ck_assert_msg(v != NULL && strstr(v, "No such file") != NULL,
+	    "reason: %s", v ? v : "(none)");
+	free(v);
+}
+END_TEST
+
 START_TEST(test_log_appends)
 {
 	struct h_res r;
@@ -721,6 +748,7 @@ make_suite_modes(void)
 	L(test_log_fail_closed, badlogs);
 	L(test_from, fromrows);
 	T(test_log_appends);
+	T(test_exec_fails);
 
 	if (!h_root())
 		h_skipped("modes", n);
