@@ -338,8 +338,9 @@ session(struct session *s, const char *c, const char *orig)
 	if (s->dryrun) {
 		printf("permit\n%s\n", run);
 		for (i = 0; i < d.npins; i++)
-			printf("# fd %d: %s/%s\n", d.pins[i].fd, d.dir,
-			    d.pins[i].rel);
+			printf("# fd %d: %s%s%s\n", d.pins[i].fd, d.dir,
+			    strcmp(d.pins[i].rel, ".") ? "/" : "",
+			    strcmp(d.pins[i].rel, ".") ? d.pins[i].rel : "");
 		exit(0);
 	}
 	log_permit(s, run);
