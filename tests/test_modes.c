@@ -9,7 +9,11 @@
  */
 #include <sys/stat.h>
 
+#include <sys/wait.h>
+
 #include <check.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -666,6 +670,49 @@ START_TEST(test_exec_fails)
 }
 END_TEST
 
+/*
+ * rshell stays the parent only to log the exit: a SIGTERM (or SIGHUP,
+ * from sshd when the connection goes) is passed on to rsync, and the exit
+ * line names the signal.
+ */
+static const int fwdsigs[] = { SIGTERM, SIGHUP, SIGINT };
+
+START_TEST(test_signal_forwarded)
+{
+	char *argv[] = { "rshell", "-f", fx.policy, "-c", PUSH, NULL };
+	char sig[16], *v;
+	pid_t pid;
+	int st, i;
+
+	h_script(fx.rsync, "exec sleep 30\n");
+	policy_all();
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(h_rshell(), argv);
+		_exit(127);
+	}
+	ck_assert_int_ne(pid, -1);
+	/* Wait for the permit line: rsync is about to run. */
+	for (i = 0; i < 100 && h_log_count(fx.log) < 1; i++)
+		usleep(20000);
+	usleep(200000);
+	kill(pid, fwdsigs[_i]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + fwdsigs[_i],
+	    "rshell status %d", st);
+	ck_assert_uint_eq(h_log_count(fx.log), 2);
+	expect_field(1, "event", "exit");
+	snprintf(sig, sizeof(sig), "%s", sigabbrev_np(fwdsigs[_i]));
+	expect_field(1, "signal", sig);
+	v = log_field(1, "status");
+	ck_assert_msg(v == NULL, "status=%s beside signal", v);
+}
+END_TEST
+
 START_TEST(test_log_appends)
 {
 	struct h_res r;
@@ -749,6 +796,7 @@ make_suite_modes(void)
 	L(test_from, fromrows);
 	T(test_log_appends);
 	T(test_exec_fails);
+	L(test_signal_forwarded, fwdsigs);
 
 	if (!h_root())
 		h_skipped("modes", n);
