@@ -932,3 +932,19 @@ h_expect_permitted(const struct h_fx *f, const struct h_res *r,
 	h_logrec_free(&p);
 	h_logrec_free(&e);
 }
+
+TCase *
+h_root_tcase(Suite *s, const char *name, void (*setup)(void),
+    void (*teardown)(void))
+{
+	TCase *tc;
+
+	if (!h_root())
+		return NULL;
+	tc = tcase_create(name);
+	tcase_add_unchecked_fixture(tc, h_suite_setup, h_suite_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return tc;
+}

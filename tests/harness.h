@@ -5,6 +5,8 @@
  * environment and a timeout, and reading the logfmt log back.
  */
 #ifndef RSHELL_TEST_HARNESS_H
+#include <check.h>
+
 #define RSHELL_TEST_HARNESS_H
 
 #include <limits.h>
@@ -156,5 +158,12 @@ void	 h_expect_denied(const struct h_fx *f, const struct h_res *r,
  */
 void	 h_expect_permitted(const struct h_fx *f, const struct h_res *r,
 	    size_t logbefore, int ran, const char *what);
+
+/*
+ * A test case of tests that need root, with the suite-wide fixture and the
+ * per-test setup and teardown; NULL (the tests left out) when not root.
+ */
+TCase	*h_root_tcase(Suite *s, const char *name, void (*setup)(void),
+	    void (*teardown)(void));
 
 #endif

@@ -736,21 +736,6 @@ END_TEST
 			    tcase_add_loop_test(tc, fn, 0, (int)NROWS(rows)); \
 			} while (0)
 
-static TCase *
-root_tcase(Suite *s, const char *name)
-{
-	TCase *tc;
-
-	if (!h_root())
-		return NULL;
-	tc = tcase_create(name);
-	tcase_add_unchecked_fixture(tc, h_suite_setup, h_suite_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return tc;
-}
-
 Suite *
 make_suite_modes(void)
 {
@@ -764,24 +749,24 @@ make_suite_modes(void)
 	tcase_add_test(tc, test_version);
 	suite_add_tcase(s, tc);
 
-	tc = root_tcase(s, "interactive");
+	tc = h_root_tcase(s, "interactive", setup, teardown);
 	L(test_interactive_logged, loginnames);
 
-	tc = root_tcase(s, "check");
+	tc = h_root_tcase(s, "check", setup, teardown);
 	T(test_check_errors);
 	T(test_check_clean);
 
-	tc = root_tcase(s, "trust");
+	tc = h_root_tcase(s, "trust", setup, teardown);
 	L(test_trust, trustrows);
 	T(test_malformed);
 
-	tc = root_tcase(s, "commands");
+	tc = h_root_tcase(s, "commands", setup, teardown);
 	T(test_true);
 	T(test_true_nolist);
 	L(test_bad_command, badcmds);
 	L(test_split, splitrows);
 
-	tc = root_tcase(s, "forced");
+	tc = h_root_tcase(s, "forced", setup, teardown);
 	T(test_key_rule);
 	T(test_key_rule_limits);
 	T(test_key_without_original);
@@ -790,7 +775,7 @@ make_suite_modes(void)
 	T(test_pinned_same);
 	T(test_pinned_checked);
 
-	tc = root_tcase(s, "log");
+	tc = h_root_tcase(s, "log", setup, teardown);
 	L(test_hostile_log, hostile);
 	L(test_log_fail_closed, badlogs);
 	L(test_from, fromrows);

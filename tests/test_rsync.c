@@ -973,21 +973,6 @@ END_TEST
 			    tcase_add_loop_test(tc, fn, 0, (int)(k)); \
 			} while (0)
 
-static TCase *
-root_tcase(Suite *s, const char *name)
-{
-	TCase *tc;
-
-	if (!h_root())
-		return NULL;
-	tc = tcase_create(name);
-	tcase_add_unchecked_fixture(tc, h_suite_setup, h_suite_teardown);
-	tcase_add_checked_fixture(tc, setup_tree, teardown);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return tc;
-}
-
 Suite *
 make_suite_rsync(void)
 {
@@ -996,14 +981,14 @@ make_suite_rsync(void)
 	int n = 0;
 
 	load_corpus();
-	tc = root_tcase(s, "corpus");
+	tc = h_root_tcase(s, "corpus", setup_tree, teardown);
 	T(test_corpus_present);
 	L(test_corpus, ncorpus);
 
-	tc = root_tcase(s, "refused");
+	tc = h_root_tcase(s, "refused", setup_tree, teardown);
 	L(test_refused, NROWS(refused));
 
-	tc = root_tcase(s, "policy");
+	tc = h_root_tcase(s, "policy", setup_tree, teardown);
 	L(test_option_refused, NROWS(optrefused));
 	L(test_option_added, NROWS(optadded));
 	L(test_confine_root, NROWS(confinecmds));
@@ -1012,7 +997,7 @@ make_suite_rsync(void)
 	T(test_nolock);
 	L(test_umask, NROWS(umasks));
 
-	tc = root_tcase(s, "paths");
+	tc = h_root_tcase(s, "paths", setup_tree, teardown);
 	L(test_dotdot, NROWS(dotdot));
 	L(test_path_option, NROWS(pathopts));
 	L(test_symlink_escape, NROWS(escapes));
@@ -1020,7 +1005,7 @@ make_suite_rsync(void)
 	T(test_wildcard);
 
 	if (access(REAL_RSYNC, X_OK) == 0) {
-		tc = root_tcase(s, "real");
+		tc = h_root_tcase(s, "real", setup_tree, teardown);
 		T(test_real_no_overwrite);
 		T(test_swap_pull);
 		T(test_swap_push);
