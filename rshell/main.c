@@ -261,12 +261,15 @@ open_log(struct session *s)
 	exit(1);
 }
 
+/*
+ * The lock option: an exclusive flock on DIRECTORY, held by rshell (not
+ * rsync) until it exits, so a second push into it is refused, not queued.
+ */
 static int
-take_lock(struct session *s, const struct decision *d)
+take_lock(const struct decision *d)
 {
 	int fd;
 
-	(void)s;
 	if ((fd = openat(d->rootfd, ".", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
 		return -1;
@@ -328,7 +331,7 @@ session(struct session *s, const char *c, const char *orig)
 	if (d.kind != DK_RSYNC)
 		run_builtin(s, &d, w.v, w.n);
 	if (!s->dryrun && d.push && (d.rule->opts & RO_LOCK) &&
-	    take_lock(s, &d) == -1) {
+	    take_lock(&d) == -1) {
 		snprintf(err, sizeof(err), "%s is locked by another push",
 		    d.dir);
 		deny(s, err);
