@@ -1,10 +1,13 @@
 /*
  * Time from exec of a wrapper (rshell or rrsync) to exec of the rsync it
  * starts: the stand-in rsync (stamp.c) prints its start time on stdout.
- * Prints the median, the 10th and 90th percentiles in microseconds and
- * the peak RSS of the wrapper in KiB.
+ * Several commands are run round-robin, so that whatever else the machine
+ * is doing weighs on all of them alike.  For each command prints the
+ * median, 10th and 90th percentiles in microseconds and the peak RSS of
+ * the wrapper in KiB.
  *
- *	execlat RUNS ENV=VALUE... -- PROGRAM ARG...
+ *	execlat RUNS [ENV=VALUE ...] -- PROGRAM ARG ... [--- [ENV=VALUE ...]
+ *	    -- PROGRAM ARG ...] ...
  */
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -14,6 +17,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#define MAXCMDS	8
+#define MAXENV	16
+
+struct cmd {
+	char		*envp[MAXENV];
+	char	       **argv;
+	long long	*lat;
+	long		 maxrss;
+};
 
 static long long
 now_ns(void)
@@ -32,56 +45,87 @@ cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * One run: the child notes the time just before execve and passes it up
+ * the pipe ahead of the stamp; the latency, or -1.
+ */
+static long long
+once(struct cmd *c)
+{
+	char buf[64];
+	long long t0;
+	struct rusage ru;
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+	int p[2], st;
+
+	if (pipe(p) == -1)
+		return -1;
+	if ((pid = fork()) == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		t0 = now_ns();
+		if (write(1, &t0, sizeof(t0)) != sizeof(t0))
+			_exit(126);
+		execve(c->argv[0], c->argv, c->envp);
+		_exit(127);
+	}
+	close(p[1]);
+	while (got < sizeof(buf) - 1 &&
+	    (r = read(p[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)r;
+	close(p[0]);
+	if (wait4(pid, &st, 0, &ru) == -1 || got <= sizeof(t0) ||
+	    !WIFEXITED(st))
+		return -1;
+	buf[got] = '\0';
+	memcpy(&t0, buf, sizeof(t0));
+	if (ru.ru_maxrss > c->maxrss)
+		c->maxrss = ru.ru_maxrss;
+	return atoll(buf + sizeof(t0)) - t0;
+}
+
 int
 main(int argc, char *argv[])
 {
-	char *envp[16], buf[64];
-	long long *lat, t0, t1;
-	struct rusage ru;
-	long maxrss = 0;
-	int i, runs, nenv = 0, p[2], st;
-	ssize_t r;
-	pid_t pid;
+	struct cmd cmds[MAXCMDS];
+	int i = 2, n, k, runs, ncmds = 0, nenv;
 
-	if (argc < 4)
+	if (argc < 4 || (runs = atoi(argv[1])) < 1)
 		return 2;
-	runs = atoi(argv[1]);
-	for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (nenv < 15)
-			envp[nenv++] = argv[i];
-	envp[nenv] = NULL;
-	if (++i >= argc || runs < 1 ||
-	    (lat = calloc((size_t)runs, sizeof(*lat))) == NULL)
-		return 2;
-	for (int n = 0; n < runs; n++) {
-		if (pipe(p) == -1)
+	while (i < argc && ncmds < MAXCMDS) {
+		struct cmd *c = &cmds[ncmds++];
+
+		memset(c, 0, sizeof(*c));
+		for (nenv = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+			if (nenv < MAXENV - 1)
+				c->envp[nenv++] = argv[i];
+		if (++i >= argc)
 			return 2;
-		t0 = now_ns();
-		if ((pid = fork()) == 0) {
-			dup2(p[1], 1);
-			close(p[0]);
-			close(p[1]);
-			t0 = now_ns();
-			execve(argv[i], argv + i, envp);
-			_exit(127);
-		}
-		close(p[1]);
-		r = read(p[0], buf, sizeof(buf) - 1);
-		close(p[0]);
-		wait4(pid, &st, 0, &ru);
-		if (r <= 0 || !WIFEXITED(st)) {
-			fprintf(stderr, "run %d: no stamp (status %d)\n", n, st);
-			return 1;
-		}
-		buf[r] = '\0';
-		t1 = atoll(buf);
-		lat[n] = t1 - t0;	/* includes the fork: same for both */
-		if (ru.ru_maxrss > maxrss)
-			maxrss = ru.ru_maxrss;
+		c->argv = argv + i;
+		while (i < argc && strcmp(argv[i], "---") != 0)
+			i++;
+		if (i < argc)
+			argv[i++] = NULL;	/* ends this command's argv */
+		if ((c->lat = calloc((size_t)runs, sizeof(long long))) == NULL)
+			return 2;
 	}
-	qsort(lat, (size_t)runs, sizeof(*lat), cmp);
-	printf("median_us=%.1f p10_us=%.1f p90_us=%.1f maxrss_kib=%ld\n",
-	    lat[runs / 2] / 1000.0, lat[runs / 10] / 1000.0,
-	    lat[runs * 9 / 10] / 1000.0, maxrss);
+	for (n = 0; n < runs; n++)
+		for (k = 0; k < ncmds; k++)
+			if ((cmds[k].lat[n] = once(&cmds[k])) < 0) {
+				fprintf(stderr, "%s: run %d: no stamp\n",
+				    cmds[k].argv[0], n);
+				return 1;
+			}
+	for (k = 0; k < ncmds; k++) {
+		long long *l = cmds[k].lat;
+
+		qsort(l, (size_t)runs, sizeof(*l), cmp);
+		printf("median_us=%.1f p10_us=%.1f p90_us=%.1f maxrss_kib=%ld\n",
+		    l[runs / 2] / 1000.0, l[runs / 10] / 1000.0,
+		    l[runs * 9 / 10] / 1000.0, cmds[k].maxrss);
+	}
 	return 0;
 }
