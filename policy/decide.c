@@ -375,7 +375,16 @@ sender_path(struct decision *d, struct strv *s, const char *path,
 
 	if (relpath(d, path, rel, sizeof(rel)) == -1)
 		return -1;
-	if (has_glob(rel) && strcmp(rel, ".") != 0) {
+	/*
+	 * The splitter has already removed the client's escapes, so a
+	 * name such as "photo[1].jpg" (sent as photo\[1\].jpg) would read as
+	 * a pattern: a path that exists as written is taken as written.
+	 */
+	if (has_glob(rel) && strcmp(rel, ".") != 0 &&
+	    (fd = confine_open(d->rootfd, rel, O_PATH | O_NOFOLLOW, d->reason,
+	    sizeof(d->reason))) != -1)
+		close(fd);
+	else if (has_glob(rel) && strcmp(rel, ".") != 0) {
 		if (glob_walk(d, "", rel, &m) == -1 || m.fail) {
 			if (m.fail)
 				denyf(d, "out of memory");

@@ -784,6 +784,26 @@ START_TEST(test_wildcard)
 }
 END_TEST
 
+/* A name with wildcard characters that exists as written is not a pattern. */
+START_TEST(test_wildcard_literal)
+{
+	char path[PATH_MAX * 2];
+	struct h_rec rec;
+	size_t first;
+
+	h_file(&fx, "dir/photo[1].jpg", "literal\n");
+	h_file(&fx, "dir/photo1.jpg", "matched by the pattern\n");
+	policy("push pull");
+	permitted(SND ". dir/photo\\[1\\].jpg", &rec);
+	first = (size_t)h_rec_find(&rec, ".") + 1;
+	ck_assert_msg(rec.argc - first == 1, "%zu paths, want 1",
+	    rec.argc - first);
+	snprintf(path, sizeof(path), "%s/dir/photo[1].jpg", fx.d);
+	ck_assert_str_eq(rec.res[first], path);
+	h_rec_free(&rec);
+}
+END_TEST
+
 /* The real rsync. */
 
 /* The -e program: drops the host, hands the rest to rshell as -c. */
@@ -1003,6 +1023,7 @@ make_suite_rsync(void)
 	L(test_symlink_escape, NROWS(escapes));
 	T(test_symlink_inside);
 	T(test_wildcard);
+	T(test_wildcard_literal);
 
 	if (access(REAL_RSYNC, X_OK) == 0) {
 		tc = h_root_tcase(s, "real", setup_tree, teardown);
