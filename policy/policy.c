@@ -427,16 +427,35 @@ check_parents(struct policy *p, const char *path, uid_t owner)
 	return 0;
 }
 
+/*
+ * Read the whole file, at most POLICY_MAXSIZE + 1 bytes (one more than
+ * allowed, so that an oversized file is noticed).  size is what fstat
+ * said; the buffer grows if the file does.
+ */
 static char *
-read_all(int fd, size_t *lenp)
+read_all(int fd, off_t size, size_t *lenp)
 {
-	char *buf;
-	size_t len = 0;
+	size_t cap, len = 0;
+	char *buf, *nbuf;
 	ssize_t r;
 
-	if ((buf = malloc(POLICY_MAXSIZE + 1)) == NULL)
+	cap = size < 0 || size > POLICY_MAXSIZE ? POLICY_MAXSIZE + 1 :
+	    (size_t)size + 1;
+	if ((buf = malloc(cap)) == NULL)
 		return NULL;
-	while ((r = read(fd, buf + len, POLICY_MAXSIZE + 1 - len)) != 0) {
+	for (;;) {
+		if (len == cap) {
+			if (cap > POLICY_MAXSIZE)
+				break;
+			cap = POLICY_MAXSIZE + 1;
+			if ((nbuf = realloc(buf, cap)) == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = nbuf;
+		}
+		if ((r = read(fd, buf + len, cap - len)) == 0)
+			break;
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
@@ -444,8 +463,6 @@ read_all(int fd, size_t *lenp)
 			return NULL;
 		}
 		len += (size_t)r;
-		if (len > POLICY_MAXSIZE)
-			break;
 	}
 	*lenp = len;
 	return buf;
@@ -475,7 +492,7 @@ policy_load(const char *path, uid_t owner)
 			    (unsigned)owner);
 		return p;
 	}
-	text = read_all(fd, &len);
+	text = read_all(fd, st.st_size, &len);
 	close(fd);
 	if (text == NULL) {
 		if ((p = policy_new(path)) != NULL)
