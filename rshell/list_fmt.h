@@ -1,7 +1,8 @@
 /*
  * Internals of the built-in listings, shared by list.c (the request and
- * the directory walks) and list_fmt.c (output, formats, entry sets, df).
- * Not an interface: list.h is.
+ * df), list_walk.c (the directory walk of ls and du), list_ls.c,
+ * list_du.c and list_fmt.c (output, formats, diagnostics).  Not an
+ * interface: list.h is.
  */
 #ifndef RSHELL_LIST_FMT_H
 #define RSHELL_LIST_FMT_H
@@ -20,6 +21,7 @@
 #define LIST_OUTBUF	(32 * 1024)
 #define LIST_ERRBUF	1024
 #define LIST_SEEN_MAX	65536	/* hard-linked inodes remembered by du */
+#define LIST_DENTBUF	(32 * 1024)	/* getdents64 buffer */
 
 enum {
 	F_ALL = 0x001,		/* ls -a, du -a */
@@ -141,6 +143,14 @@ struct devino {
 	ino_t		 ino;
 };
 
+struct dent64 {
+	uint64_t	 ino;
+	int64_t		 off;
+	unsigned short	 reclen;
+	unsigned char	 type;
+	char		 name[];
+};
+
 /* The state of one list_run. */
 struct run {
 	struct listing	*l;
@@ -184,15 +194,23 @@ void	 list_fmt_time(const struct timespec *, struct timespec *, char *,
 	    size_t);
 const char *list_fmt_user(struct listids *, uid_t, int *);
 const char *list_fmt_group(struct listids *, gid_t, int *);
+void	 list_widen(size_t *, const char *);
 
 void	 list_problem(struct run *, const char *, const char *, int, int);
 void	 list_nomem(struct run *);
-void	 list_set_reset(struct eset *);
-long	 list_set_stat(struct eset *, const struct stat *);
-int	 list_set_add(struct eset *, const char *, int, long);
-void	 list_set_sort(struct run *, struct eset *);
-void	 list_print_set(struct run *, const struct eset *, int);
-int	 list_seen(struct run *, const struct stat *);
-void	 list_df(struct run *);
+
+int	 list_isdots(const char *);
+void	 list_dir_start(struct run *, int);
+int	 list_dir_next(struct run *, struct dent64 **);
+size_t	 list_path_push(struct run *, const char *);
+void	 list_path_set(struct run *, size_t);
+int	 list_level_push(struct run *, int, const struct stat *);
+void	 list_level_abort(struct run *);
+int	 list_level_pop(struct run *);
+int	 list_descend(struct run *, const char *, const char *,
+	    struct stat *);
+
+void	 list_ls(struct run *);
+void	 list_du(struct run *);
 
 #endif
