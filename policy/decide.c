@@ -380,11 +380,10 @@ sender_path(struct decision *d, struct strv *s, const char *path,
 	 * name such as "photo[1].jpg" (sent as photo\[1\].jpg) would read as
 	 * a pattern: a path that exists as written is taken as written.
 	 */
+	fd = -1;
 	if (has_glob(rel) && strcmp(rel, ".") != 0 &&
 	    (fd = confine_open(d->rootfd, rel, O_PATH | O_NOFOLLOW, d->reason,
-	    sizeof(d->reason))) != -1)
-		close(fd);
-	else if (has_glob(rel) && strcmp(rel, ".") != 0) {
+	    sizeof(d->reason))) == -1) {
 		if (glob_walk(d, "", rel, &m) == -1 || m.fail) {
 			if (m.fail)
 				denyf(d, "out of memory");
@@ -393,6 +392,8 @@ sender_path(struct decision *d, struct strv *s, const char *path,
 		}
 		qsort(m.v, m.n, sizeof(*m.v), cmp_str);
 	}
+	if (fd != -1)
+		close(fd);
 	if (m.n == 0)
 		add(&m, rel);
 	for (i = 0; rv == 0 && i < m.n; i++) {
@@ -481,16 +482,15 @@ build_rsync(const struct policy *p, struct decision *d, char *const *words,
 			goto out;
 	add(&s, "--");
 	add(&s, ".");
-	for (i = 0; i < req.npaths; i++) {
-		if (d->push) {
-			if (relpath(d, req.paths[i], destdir,
-			    sizeof(destdir)) == -1 ||
-			    pin_path(d, &s, destdir, 1,
-			    has_slash_end(req.paths[i])) == -1)
-				goto out;
-		} else if (sender_path(d, &s, req.paths[i], req.flags) == -1)
+	/* A push has exactly one path (rsync_check), cleaned just above. */
+	if (d->push) {
+		if (pin_path(d, &s, destdir, 1,
+		    has_slash_end(req.paths[0])) == -1)
 			goto out;
-	}
+	} else
+		for (i = 0; i < req.npaths; i++)
+			if (sender_path(d, &s, req.paths[i], req.flags) == -1)
+				goto out;
 	if (s.fail) {
 		denyf(d, "out of memory or too many words");
 		goto out;

@@ -317,6 +317,7 @@ session(struct session *s, const char *c, const char *orig)
 	struct words w;
 	struct runres r;
 	char err[PATH_MAX + 64], *run;
+	unsigned features;
 	size_t i;
 	int mask;
 
@@ -325,8 +326,11 @@ session(struct session *s, const char *c, const char *orig)
 	resolve_request(s, c, orig);
 	if (words_split(s->request, &w, err, sizeof(err)) == -1)
 		deny(s, err);
-	if (policy_decide(s->policy, &s->who, s->key, w.v, w.n,
-	    run_rsync_features(s->policy->rsync), &d) == -1)
+	/* Only an rsync request needs to know what the rsync binary has. */
+	features = w.n > 0 && strcmp(w.v[0], "rsync") == 0 ?
+	    run_rsync_features(s->policy->rsync) : 0;
+	if (policy_decide(s->policy, &s->who, s->key, w.v, w.n, features,
+	    &d) == -1)
 		deny(s, d.reason);
 	if (d.kind != DK_RSYNC)
 		run_builtin(s, &d, w.v, w.n);
