@@ -63,18 +63,20 @@ TEST_CFLAGS = $(ALL_CFLAGS) -Wno-missing-prototypes
 tests/%.o: tests/%.c
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
-tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) tests/harness.o \
+# Test support shared by the suites (and, for pathprop, the fuzzers).
+TEST_SUPPORT = tests/harness.c tests/pathprop.c
+tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
     rshell/librshell.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
-	    tests/harness.o rshell/librshell.a $(CHECK_LIBS) $(BSD_LIBS)
+	    $(TEST_SUPPORT:.c=.o) rshell/librshell.a $(CHECK_LIBS) $(BSD_LIBS)
 
 # Sanitizer build of the same sources, in its own directory.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c \
-    tests/harness.c tests/harness.h
+    $(TEST_SUPPORT) tests/harness.h tests/pathprop.h
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
-	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) tests/harness.c $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
+	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) $(TEST_SUPPORT) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
 	    -o tests/rshell-asan rshell/main.c $(LIB_SRC) $(BSD_LIBS)
 
@@ -98,7 +100,8 @@ check: unit-check unit-check-asan policy-check integration-check
 # libFuzzer harnesses (clang): each a pure function of its input.
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
              -Ipolicy -Irshell $(BSD_CFLAGS)
-FUZZERS = tests/fuzz/fuzz_words tests/fuzz/fuzz_rsyncargs tests/fuzz/fuzz_policy
+FUZZERS = tests/fuzz/fuzz_words tests/fuzz/fuzz_rsyncargs tests/fuzz/fuzz_policy \
+          tests/fuzz/fuzz_confine
 fuzz: $(FUZZERS)
 tests/fuzz/fuzz_words: tests/fuzz/fuzz_words.c rshell/words.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
@@ -106,6 +109,8 @@ tests/fuzz/fuzz_rsyncargs: tests/fuzz/fuzz_rsyncargs.c policy/rsyncargs.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
+tests/fuzz/fuzz_confine: tests/fuzz/fuzz_confine.c policy/confine.c tests/pathprop.c
+	clang $(FUZZ_FLAGS) -Itests -o $@ $^ $(BSD_LIBS)
 
 bench: rshell/rshell
 	tests/bench/run.sh $(CURDIR)/rshell/rshell

@@ -98,12 +98,17 @@ confine_root(const char *dir, char *err, size_t errlen)
 	return fd;
 }
 
-int
-confine_clean(const char *path, char *out, size_t outlen, char *err,
-    size_t errlen)
+/*
+ * Append the components of path to out (o bytes used): empty and "."
+ * components dropped; ".." steps back when back is set (never above the
+ * root), and is refused otherwise.
+ */
+static int
+clean_into(const char *path, char *out, size_t outlen, size_t o, int back,
+    char *err, size_t errlen)
 {
 	const char *p = path, *end;
-	size_t len, o = 0;
+	size_t len;
 
 	if (outlen < 2) {
 		snprintf(err, errlen, "path buffer too small");
@@ -117,9 +122,22 @@ confine_clean(const char *path, char *out, size_t outlen, char *err,
 		end = strchrnul(p, '/');
 		len = (size_t)(end - p);
 		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			snprintf(err, errlen, "path %.100s: \"..\" is not allowed",
-			    path);
-			return -1;
+			if (!back) {
+				snprintf(err, errlen, "path %.100s: \"..\" is "
+				    "not allowed", path);
+				return -1;
+			}
+			if (o == 0) {
+				snprintf(err, errlen, "path %.100s leads "
+				    "outside the directory", path);
+				return -1;
+			}
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			p = end;
+			continue;
 		}
 		if (len > NAME_MAX) {
 			snprintf(err, errlen, "path %.100s: name too long", path);
@@ -142,6 +160,27 @@ confine_clean(const char *path, char *out, size_t outlen, char *err,
 		out[o++] = '.';
 	out[o] = '\0';
 	return 0;
+}
+
+int
+confine_clean(const char *path, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	return clean_into(path, out, outlen, 0, 0, err, errlen);
+}
+
+int
+confine_join(const char *base, const char *value, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	size_t o = 0;
+
+	if (strcmp(base, ".") != 0 &&
+	    (o = strlcpy(out, base, outlen)) + 2 > outlen) {
+		snprintf(err, errlen, "path %.100s is too long", value);
+		return -1;
+	}
+	return clean_into(value, out, outlen, o, 1, err, errlen);
 }
 
 static void
@@ -179,40 +218,112 @@ confine_open(int rootfd, const char *rel, int oflags, char *err,
 	return fd;
 }
 
-int
-confine_open_existing(int rootfd, const char *rel, size_t *tail, char *err,
-    size_t errlen)
+/* Open the first k components of rel (ends[k] bytes) as a directory. */
+static int
+open_prefix(int rootfd, const char *rel, const size_t *ends, size_t k,
+    char *err, size_t errlen)
 {
 	char buf[PATH_MAX];
-	size_t len;
-	char *slash;
+	int fd, e;
+
+	memcpy(buf, rel, ends[k]);
+	buf[ends[k]] = '\0';
+	if ((fd = confine_open(rootfd, k == 0 ? "." : buf, O_PATH |
+	    O_DIRECTORY, err, errlen)) == -1) {
+		/* The reason names the path the client gave, not a prefix. */
+		e = errno;
+		open_error(rel, e, err, errlen);
+		errno = e;
+	}
+	return fd;
+}
+
+/* The component after the covered ones: absent, or it must be the leaf. */
+static int
+check_next(int rootfd, const char *rel, const size_t *ends,
+    const struct pinned *pp, char *err, size_t errlen)
+{
+	char buf[PATH_MAX];
 	int fd;
 
-	if (strlcpy(buf, rel, sizeof(buf)) >= sizeof(buf)) {
+	memcpy(buf, rel, ends[pp->covered + 1]);
+	buf[ends[pp->covered + 1]] = '\0';
+	if ((fd = confine_open(rootfd, buf, O_PATH | O_NOFOLLOW, err,
+	    errlen)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		open_error(rel, errno, err, errlen);
+		return -1;
+	}
+	close(fd);
+	if (pp->covered + 1 == pp->ncomp)
+		return 0;
+	snprintf(err, errlen, "path %.100s: %.100s is not a directory", rel,
+	    buf);
+	errno = ENOTDIR;
+	return -1;
+}
+
+/*
+ * Whether the first k components open as a directory is monotone in k:
+ * the kernel resolves left to right and the first component that fails
+ * fails every longer prefix the same way.  So a binary search between
+ * the root (always open) and the longest prefix finds the deepest
+ * existing directory in O(log n) lookups, whatever the client sends.
+ */
+int
+confine_pin(int rootfd, const char *rel, int flags, struct pinned *pp,
+    char *err, size_t errlen)
+{
+	size_t ends[PATH_MAX / 2 + 1], n = 0, lo = 0, hi, mid, len, i;
+	int fd, lofd = -1;
+
+	memset(pp, 0, sizeof(*pp));
+	pp->fd = -1;
+	if ((len = strlen(rel)) >= PATH_MAX) {
 		snprintf(err, errlen, "path %.100s is too long", rel);
 		return -1;
 	}
-	len = strlen(buf);
-	for (;;) {
-		fd = confine_open(rootfd, buf, O_PATH | O_DIRECTORY, err,
-		    errlen);
-		if (fd != -1) {
-			/* All of rel exists, or "." stands for none of it. */
-			if (strlen(buf) == len)
-				*tail = len;
-			else if (strcmp(buf, ".") == 0)
-				*tail = 0;
-			else
-				*tail = strlen(buf) + 1;
-			return fd;
+	if (strcmp(rel, ".") != 0)
+		for (i = 0; i <= len; i++)
+			if (rel[i] == '/' || rel[i] == '\0')
+				ends[++n] = i;
+	ends[0] = 0;
+	pp->ncomp = n;
+	hi = (flags & CONFINE_LEAF) && n > 0 ? n - 1 : n;
+	if ((fd = open_prefix(rootfd, rel, ends, hi, err, errlen)) != -1)
+		lo = hi;
+	else if (errno != ENOENT && errno != ENOTDIR)
+		return -1;
+	while (fd == -1 && hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if ((fd = open_prefix(rootfd, rel, ends, mid, err, errlen)) ==
+		    -1) {
+			if (errno != ENOENT && errno != ENOTDIR)
+				goto fail;
+			hi = mid;
+			continue;
 		}
-		if (errno != ENOENT)
-			return -1;
-		if ((slash = strrchr(buf, '/')) != NULL)
-			*slash = '\0';
-		else if (strcmp(buf, ".") != 0)
-			strlcpy(buf, ".", sizeof(buf));
-		else
-			return -1;
+		if (lofd != -1)
+			close(lofd);
+		lofd = fd;
+		fd = -1;
+		lo = mid;
 	}
+	if (fd == -1 && (fd = lofd) == -1 &&
+	    (fd = open_prefix(rootfd, rel, ends, 0, err, errlen)) == -1)
+		return -1;
+	lofd = -1;
+	pp->covered = lo;
+	pp->rest = lo == n ? rel + len : rel + ends[lo] + (lo > 0);
+	if (lo < n && check_next(rootfd, rel, ends, pp, err, errlen) == -1)
+		goto fail;
+	pp->fd = fd;
+	return 0;
+fail:
+	if (lofd != -1)
+		close(lofd);
+	if (fd != -1)
+		close(fd);
+	return -1;
 }

@@ -23,6 +23,15 @@ int	confine_clean(const char *path, char *out, size_t outlen, char *err,
 	    size_t errlen);
 
 /*
+ * base (a clean relative path) joined with value (relative), with ".."
+ * taken lexically, as a clean relative path: --link-dest=../2026-11-26
+ * relative to the destination.  Refused when it steps above the root, or
+ * as confine_clean refuses.  Pure.
+ */
+int	confine_join(const char *base, const char *value, char *out,
+	    size_t outlen, char *err, size_t errlen);
+
+/*
  * Open rel (a cleaned relative path) beneath rootfd with oflags (O_CLOEXEC
  * added).  With O_NOFOLLOW in oflags a final symlink is opened as itself;
  * symlinks elsewhere in the path are followed only while they stay beneath
@@ -32,12 +41,30 @@ int	confine_open(int rootfd, const char *rel, int oflags, char *err,
 	    size_t errlen);
 
 /*
- * Like confine_open for a path that may not exist yet: opens the deepest
- * existing directory of rel (O_PATH|O_DIRECTORY) and stores in *tail the
- * offset in rel of the components that do not exist (rel + *tail, "" when
- * all exist).  Returns the descriptor or -1 with reason.
+ * A clean relative path pinned beneath the root, as data: fd is the
+ * deepest directory of the path that exists (O_PATH|O_DIRECTORY), covered
+ * how many of the path's ncomp components it stands for, and rest the
+ * components after those (a pointer into the path, "" when it covers all).
+ * The first component of rest does not exist, except the last component
+ * under CONFINE_LEAF or when it exists as a non-directory: so fd plus rest
+ * names exactly the path, and rsync creates only what rest names.
  */
-int	confine_open_existing(int rootfd, const char *rel, size_t *tail,
+struct pinned {
+	int		 fd;
+	size_t		 covered;
+	size_t		 ncomp;		/* 0 for "." */
+	const char	*rest;
+};
+
+#define CONFINE_LEAF	0x1	/* the last component is named by itself:
+				   pin its parent even if it is a directory */
+
+/*
+ * Pin rel (a cleaned relative path) beneath rootfd.  Returns 0 with *pp
+ * (close pp->fd), or -1 with reason: a step leads outside, a component
+ * other than the last exists but is not a directory.
+ */
+int	confine_pin(int rootfd, const char *rel, int flags, struct pinned *pp,
 	    char *err, size_t errlen);
 
 #endif

@@ -152,98 +152,29 @@ has_slash_end(const char *path)
 }
 
 /*
- * Pin rel: an existing directory is pinned itself; anything else by its
- * deepest existing parent directory plus the remaining components.
- * dir_itself: pin a directory by itself ("dir/" means its contents).
+ * Pin rel by the deepest directory of it that exists, and name the rest
+ * after that descriptor.  leaf: the last component is named by itself
+ * (a pull of "dir" without a slash sends the directory, not its
+ * contents), so even an existing directory is pinned by its parent.
  */
 static int
-pin_path(struct decision *d, struct strv *s, const char *rel, int dir_itself,
+pin_path(struct decision *d, struct strv *s, const char *rel, int leaf,
     int slash)
 {
-	char parent[PATH_MAX];
-	const char *base;
-	struct stat st;
-	size_t tail;
-	int fd;
+	char covered[PATH_MAX];
+	struct pinned pp;
 
-	fd = confine_open(d->rootfd, rel, O_PATH, d->reason,
-	    sizeof(d->reason));
-	if (fd == -1 && errno != ENOENT)
+	if (confine_pin(d->rootfd, rel, leaf ? CONFINE_LEAF : 0, &pp,
+	    d->reason, sizeof(d->reason)) == -1)
 		return -1;
-	if (fd != -1 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    (dir_itself || strcmp(rel, ".") == 0)) {
-		if (pin(d, fd, rel) == -1)
-			return -1;
-		add_pinned(s, d, "", 0);
-		return 0;
-	}
-	if (fd != -1) {
-		/* An existing non-directory, or a directory named by itself. */
-		close(fd);
-		strlcpy(parent, rel, sizeof(parent));
-		if ((base = strrchr(parent, '/')) != NULL) {
-			parent[base - parent] = '\0';
-			base = rel + (base - parent) + 1;
-		} else {
-			strlcpy(parent, ".", sizeof(parent));
-			base = rel;
-		}
-		fd = confine_open(d->rootfd, parent, O_PATH | O_DIRECTORY,
-		    d->reason, sizeof(d->reason));
-		if (fd == -1 || pin(d, fd, parent) == -1)
-			return -1;
-		add_pinned(s, d, base, slash);
-		return 0;
-	}
-	if ((fd = confine_open_existing(d->rootfd, rel, &tail, d->reason,
-	    sizeof(d->reason))) == -1)
+	if (pp.covered == 0)
+		strlcpy(covered, ".", sizeof(covered));
+	else
+		snprintf(covered, sizeof(covered), "%.*s",
+		    (int)(pp.rest - rel - (pp.rest[0] != '\0')), rel);
+	if (pin(d, pp.fd, covered) == -1)
 		return -1;
-	strlcpy(parent, rel, sizeof(parent));
-	parent[tail > 0 ? tail - 1 : 0] = '\0';
-	if (pin(d, fd, tail > 0 ? parent : ".") == -1)
-		return -1;
-	add_pinned(s, d, rel + tail, slash);
-	return 0;
-}
-
-/* dir + "/" + value with ".." resolved lexically; refused above the root. */
-static int
-join_rel(struct decision *d, const char *dir, const char *value, char *out,
-    size_t outlen)
-{
-	char buf[PATH_MAX], *comp, *save = NULL, *slash;
-	size_t o = 0;
-
-	if (snprintf(buf, sizeof(buf), "%s/%s", dir, value) >=
-	    (int)sizeof(buf)) {
-		denyf(d, "path %s is too long", value);
-		return -1;
-	}
-	out[0] = '\0';
-	for (comp = strtok_r(buf, "/", &save); comp != NULL;
-	    comp = strtok_r(NULL, "/", &save)) {
-		if (strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			if (o == 0) {
-				denyf(d, "path %s leads outside the directory",
-				    value);
-				return -1;
-			}
-			slash = strrchr(out, '/');
-			o = slash ? (size_t)(slash - out) : 0;
-			out[o] = '\0';
-			continue;
-		}
-		if (o + strlen(comp) + 2 > outlen) {
-			denyf(d, "path %s is too long", value);
-			return -1;
-		}
-		o += (size_t)snprintf(out + o, outlen - o, "%s%s",
-		    o ? "/" : "", comp);
-	}
-	if (o == 0)
-		strlcpy(out, ".", outlen);
+	add_pinned(s, d, pp.rest, slash);
 	return 0;
 }
 
@@ -268,7 +199,8 @@ path_option(struct decision *d, struct strv *s, const struct rsync_pathopt *po,
 		return 0;
 	}
 	if (po->kind == RP_DESTREL && po->value[0] != '/') {
-		if (join_rel(d, destdir, po->value, rel, sizeof(rel)) == -1)
+		if (confine_join(destdir, po->value, rel, sizeof(rel),
+		    d->reason, sizeof(d->reason)) == -1)
 			return -1;
 	} else if (relpath(d, po->value, rel, sizeof(rel)) == -1)
 		return -1;
@@ -290,7 +222,7 @@ path_option(struct decision *d, struct strv *s, const struct rsync_pathopt *po,
 		return 0;
 	}
 	addf(s, "--%s", po->name);
-	return pin_path(d, s, rel, 1, 1);
+	return pin_path(d, s, rel, 0, 1);
 }
 
 static int
@@ -370,6 +302,7 @@ sender_path(struct decision *d, struct strv *s, const char *path,
 	char rel[PATH_MAX];
 	const char *marker;
 	struct strv m = { NULL, 0, 0 };
+	struct pinned pp;
 	size_t i;
 	int slash = has_slash_end(path), fd, rv = 0;
 
@@ -398,23 +331,23 @@ sender_path(struct decision *d, struct strv *s, const char *path,
 		add(&m, rel);
 	for (i = 0; rv == 0 && i < m.n; i++) {
 		if (!(flags & RF_RELATIVE)) {
-			rv = pin_path(d, s, m.v[i], slash, slash);
+			rv = pin_path(d, s, m.v[i], !slash, slash);
 			continue;
 		}
 		/*
 		 * --relative sends the path itself as the file name, so it
 		 * cannot be replaced by a descriptor: it is checked beneath
-		 * the root and passed relative to the pinned working
-		 * directory.  A client's "/./" marker is kept.
+		 * the root as a pin is (every existing step a directory
+		 * inside, only the last missing or not a directory) and
+		 * passed relative to the pinned working directory.  A
+		 * client's "/./" marker is kept.
 		 */
-		fd = confine_open(d->rootfd, m.v[i], O_PATH, d->reason,
-		    sizeof(d->reason));
-		if (fd == -1 && errno != ENOENT) {
+		if (confine_pin(d->rootfd, m.v[i], 0, &pp, d->reason,
+		    sizeof(d->reason)) == -1) {
 			rv = -1;
 			break;
 		}
-		if (fd != -1)
-			close(fd);
+		close(pp.fd);
 		marker = strstr(path, "/./");
 		if (marker != NULL && m.n == 1 && marker != path) {
 			char pre[PATH_MAX], post[PATH_MAX], tmp[PATH_MAX];
@@ -484,7 +417,7 @@ build_rsync(const struct policy *p, struct decision *d, char *const *words,
 	add(&s, ".");
 	/* A push has exactly one path (rsync_check), cleaned just above. */
 	if (d->push) {
-		if (pin_path(d, &s, destdir, 1,
+		if (pin_path(d, &s, destdir, 0,
 		    has_slash_end(req.paths[0])) == -1)
 			goto out;
 	} else

@@ -298,6 +298,7 @@ run_builtin(struct session *s, struct decision *d, char *const *words,
 	free(joined);
 	if (s->dryrun) {
 		printf("permit\n%s\n", run);
+		free(run);
 		exit(0);
 	}
 	log_permit(s, run);
@@ -344,6 +345,7 @@ session(struct session *s, const char *c, const char *orig)
 		deny(s, "out of memory");
 	if (s->dryrun) {
 		printf("permit\n%s\n", run);
+		free(run);
 		for (i = 0; i < d.npins; i++)
 			printf("# fd %d: %s%s%s\n", d.pins[i].fd, d.dir,
 			    strcmp(d.pins[i].rel, ".") ? "/" : "",

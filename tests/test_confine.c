@@ -53,6 +53,55 @@ START_TEST(t_clean)
 }
 END_TEST
 
+/* Option paths relative to the destination: ".." stays within the root. */
+static const struct {
+	const char *base, *value;
+	const char *out;	/* NULL: refused */
+} joins[] = {
+	{ "c", "../p", "p" },
+	{ ".", "b", "b" },
+	{ "a/b", "../../x", "x" },
+	{ "a/b", "./../c/", "a/c" },
+	{ "a", "..", "." },
+	{ "a", "../..", NULL },
+	{ ".", "../x", NULL },
+	{ "a/b", "x/../../..", "." },
+};
+
+START_TEST(t_join)
+{
+	char out[PATH_MAX], err[256] = "";
+	int rv;
+
+	rv = confine_join(joins[_i].base, joins[_i].value, out, sizeof(out),
+	    err, sizeof(err));
+	if (joins[_i].out == NULL)
+		ck_assert_msg(rv == -1, "%s + %s gave %s", joins[_i].base,
+		    joins[_i].value, out);
+	else {
+		ck_assert_msg(rv == 0, "%s + %s: %s", joins[_i].base,
+		    joins[_i].value, err);
+		ck_assert_str_eq(out, joins[_i].out);
+	}
+}
+END_TEST
+
+/* A name over NAME_MAX is refused, even where a ".." would undo it. */
+START_TEST(t_join_long)
+{
+	char value[NAME_MAX + 8], out[PATH_MAX], err[256];
+
+	memset(value, 'N', NAME_MAX + 1);
+	strlcpy(value + NAME_MAX + 1, "/..", sizeof(value) - NAME_MAX - 1);
+	ck_assert_int_eq(confine_join("a", value, out, sizeof(out), err,
+	    sizeof(err)), -1);
+	ck_assert(strstr(err, "name too long") != NULL);
+	value[NAME_MAX] = '\0';
+	ck_assert_int_eq(confine_join("a", value, out, sizeof(out), err,
+	    sizeof(err)), 0);
+}
+END_TEST
+
 START_TEST(t_clean_limits)
 {
 	char name[NAME_MAX + 2], out[16], err[256];
@@ -174,35 +223,90 @@ START_TEST(t_open)
 }
 END_TEST
 
+/*
+ * confine_pin: the deepest existing directory (as a path under d), how
+ * many components it covers, and the rest.  The one-character rows are
+ * the data-loss bug: "x" missing was pinned as d itself.
+ */
 static const struct {
 	const char *rel;
-	const char *tail;	/* NULL: refused */
-} existing[] = {
-	{ ".", "" },
-	{ "sub", "" },
-	{ "new", "new" },
-	{ "sub/new/deeper", "new/deeper" },
-	{ "in/new", "new" },
-	{ "out/new", NULL },	/* the existing part leads outside */
-	{ "abs/new", NULL },
+	int flags;
+	const char *dir;	/* NULL: refused, with why */
+	size_t covered;
+	const char *rest;
+	const char *why;
+} pins[] = {
+	{ ".", 0, "", 0, "", NULL },
+	{ "x", 0, "", 0, "x", NULL },
+	{ "x", CONFINE_LEAF, "", 0, "x", NULL },
+	{ "x/y", 0, "", 0, "x/y", NULL },
+	{ "sub", 0, "/sub", 1, "", NULL },
+	{ "sub", CONFINE_LEAF, "", 0, "sub", NULL },
+	{ "sub/x", 0, "/sub", 1, "x", NULL },
+	{ "sub/new/deeper", 0, "/sub", 1, "new/deeper", NULL },
+	{ "sub/file", 0, "/sub", 1, "file", NULL },
+	{ "sub/file", CONFINE_LEAF, "/sub", 1, "file", NULL },
+	{ "in", 0, "/sub", 1, "", NULL },	/* a link that stays inside */
+	{ "in", CONFINE_LEAF, "", 0, "in", NULL },
+	{ "in/new", 0, "/sub", 1, "new", NULL },
+	{ "filelink", 0, "", 0, "filelink", NULL },
+	{ "loop", CONFINE_LEAF, "", 0, "loop", NULL },
+	{ "sub/file/x", 0, NULL, 0, NULL, "not a directory" },
+	{ "filelink/x", 0, NULL, 0, NULL, "not a directory" },
+	{ "out/new", 0, NULL, 0, NULL, "leads outside" },
+	{ "abs/new", 0, NULL, 0, NULL, "leads outside" },
+	{ "abs", 0, NULL, 0, NULL, "leads outside" },
+	{ "up", 0, NULL, 0, NULL, "leads outside" },
+	{ "loop/x", 0, NULL, 0, NULL, "leads outside" },
 };
 
-START_TEST(t_existing)
+START_TEST(t_pin)
 {
-	char err[256] = "";
-	size_t tail = 99;
-	int fd;
+	char err[256] = "", want[256], got[PATH_MAX], link[64];
+	struct pinned pp;
+	ssize_t n;
+	int rv;
 
-	fd = confine_open_existing(rootfd, existing[_i].rel, &tail, err,
+	rv = confine_pin(rootfd, pins[_i].rel, pins[_i].flags, &pp, err,
 	    sizeof(err));
-	if (existing[_i].tail == NULL) {
-		ck_assert_msg(fd == -1, "%s was opened", existing[_i].rel);
-		ck_assert(strstr(err, "leads outside") != NULL);
+	if (pins[_i].dir == NULL) {
+		ck_assert_msg(rv == -1, "%s was pinned", pins[_i].rel);
+		ck_assert_int_eq(pp.fd, -1);
+		ck_assert_msg(strstr(err, pins[_i].why) != NULL, "%s: %s",
+		    pins[_i].rel, err);
+		ck_assert_msg(strstr(err, pins[_i].rel) != NULL,
+		    "the reason names the path: %s", err);
 		return;
 	}
-	ck_assert_msg(fd != -1, "%s: %s", existing[_i].rel, err);
-	ck_assert_str_eq(existing[_i].rel + tail, existing[_i].tail);
-	close(fd);
+	ck_assert_msg(rv == 0, "%s: %s", pins[_i].rel, err);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pp.fd);
+	ck_assert_int_ne(n = readlink(link, got, sizeof(got) - 1), -1);
+	got[n] = '\0';
+	snprintf(want, sizeof(want), "%s%s", droot, pins[_i].dir);
+	ck_assert_str_eq(got, want);
+	ck_assert_uint_eq(pp.covered, pins[_i].covered);
+	ck_assert_str_eq(pp.rest, pins[_i].rest);
+	ck_assert(fcntl(pp.fd, F_GETFD) & FD_CLOEXEC);
+	close(pp.fd);
+}
+END_TEST
+
+/* A deep path costs O(log n) lookups, and its missing part is kept. */
+START_TEST(t_pin_deep)
+{
+	char rel[PATH_MAX], err[256];
+	struct pinned pp;
+	size_t i;
+
+	for (i = 0; i + 2 < sizeof(rel) / 2; i++)
+		memcpy(rel + 2 * i, "q/", 2);
+	memcpy(rel + 2 * i - 2, "q", 2);
+	ck_assert_int_eq(confine_pin(rootfd, rel, 0, &pp, err, sizeof(err)),
+	    0);
+	ck_assert_uint_eq(pp.covered, 0);
+	ck_assert_uint_eq(pp.ncomp, i);
+	ck_assert_ptr_eq(pp.rest, rel);
+	close(pp.fd);
 }
 END_TEST
 
@@ -227,13 +331,15 @@ make_suite_confine(void)
 
 	tcase_add_loop_test(tc, t_clean, 0, sizeof(clean) / sizeof(clean[0]));
 	tcase_add_test(tc, t_clean_limits);
+	tcase_add_loop_test(tc, t_join, 0, sizeof(joins) / sizeof(joins[0]));
+	tcase_add_test(tc, t_join_long);
 	tcase_add_test(tc, t_root);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("open");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, t_open, 0, sizeof(opens) / sizeof(opens[0]));
-	tcase_add_loop_test(tc, t_existing, 0,
-	    sizeof(existing) / sizeof(existing[0]));
+	tcase_add_loop_test(tc, t_pin, 0, sizeof(pins) / sizeof(pins[0]));
+	tcase_add_test(tc, t_pin_deep);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,9 +2,16 @@
 # Policy verdicts through the dry-run oracle, as doas's regress uses doas -C.
 # Each tests/policy/NAME.policy has a NAME.cases file of
 #	USER KEY VERDICT COMMAND...
-# (KEY "-" for none); @D@ in either file is the fixture directory.
+# (KEY "-" for none) and a NAME.out file with the whole expected output of
+# every case: a "$ USER KEY COMMAND" line, what `rshell -n` printed (argv
+# and pinned descriptors for a permit, the exact reason for a deny) and
+# its exit status.  A deny must be the right deny, and a permit must run
+# exactly the right argv.  @D@ in any of the files is the fixture
+# directory.  run.sh RSHELL --update rewrites the .out files (read the
+# diff before committing it: the .out files are the oracle).
 set -u
-RSHELL=${1:?usage: run.sh RSHELL}
+RSHELL=${1:?usage: run.sh RSHELL [--update]}
+update=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 
 if [ "$(id -u)" != 0 ]; then
@@ -16,36 +23,66 @@ D=$(mktemp -d /tmp/rshell-policy.XXXXXX)
 trap 'rm -rf "$D"' EXIT INT TERM
 chmod 0755 "$D"
 mkdir -p "$D/srv/root/laptop" "$D/srv/nobody" "$D/srv/laptop" "$D/srv/ro" \
-    "$D/srv/all" "$D/srv/root/prev"
+    "$D/srv/all" "$D/srv/root/prev" "$D/bin" \
+    "$D/srv/paths/t1/sub" "$D/srv/paths/c" "$D/srv/paths/snap"
 : > "$D/srv/root/laptop/file.txt"
+: > "$D/srv/paths/f"
+: > "$D/srv/paths/list"
 ln -s /etc "$D/srv/root/evil"
+ln -s t1 "$D/srv/paths/in"
+ln -s nowhere "$D/srv/paths/dangling"
+# Stand-ins for the policy's rsync: one that has rsync 3.5's option name
+# (so --confine-root and --drop-D are added), one that lacks it.
+printf '#!/bin/sh\n# --confine-root\nexit 0\n' > "$D/bin/rsync"
+printf '#!/bin/sh\nexit 0\n' > "$D/bin/rsync-old"
+chmod 0755 "$D/bin/rsync" "$D/bin/rsync-old"
 
 pass=0 fail=0 n=0
 for pol in "$here"/*.policy; do
 	name=$(basename "$pol" .policy)
 	sed "s|@D@|$D|g" "$pol" > "$D/$name.policy"
 	chmod 0644 "$D/$name.policy"
+	want_out="$here/$name.out"
+	got_out="$D/$name.got"
+	: > "$got_out"
+	i=0 filefail=$fail
 	while IFS= read -r line; do
 		case $line in ''|'#'*) continue ;; esac
-		line=$(printf '%s\n' "$line" | sed "s|@D@|$D|g")
 		user=${line%% *}; rest=${line#* }
 		key=${rest%% *}; rest=${rest#* }
 		want=${rest%% *}; cmd=${rest#* }
-		n=$((n + 1))
+		n=$((n + 1)); i=$((i + 1))
+		cmd=$(printf '%s\n' "$cmd" | sed "s|@D@|$D|g")
 		if [ "$key" = - ]; then
 			out=$("$RSHELL" -n -f "$D/$name.policy" -u "$user" -c "$cmd" 2>&1)
 		else
 			out=$("$RSHELL" -n -f "$D/$name.policy" -u "$user" -k "$key" -c "$cmd" 2>&1)
 		fi
+		st=$?
+		block=$(printf '$ %s %s %s\n%s\nexit %s\n' "$user" "$key" \
+		    "$cmd" "$out" "$st" | sed "s|$D|@D@|g")
+		printf '%s\n' "$block" >> "$got_out"
+		expected=$(awk -v i="$i" '/^\$ /{n++} n==i' "$want_out" 2>/dev/null)
 		got=$(printf '%s\n' "$out" | head -n 1 | sed 's/:.*//')
-		if [ "$got" = "$want" ]; then
+		if [ "$got" = "$want" ] && { [ -n "$update" ] ||
+		    [ "$block" = "$expected" ]; }; then
 			pass=$((pass + 1))
 			echo "ok $n - $name: $user ${key} $want $cmd"
 		else
 			fail=$((fail + 1))
-			echo "not ok $n - $name: $user $key $cmd: want $want, got: $out"
+			echo "not ok $n - $name: $user $key $cmd: want $want"
+			printf '%s\n' "$expected" | sed 's/^/#   want: /'
+			printf '%s\n' "$block" | sed 's/^/#   got:  /'
 		fi
 	done < "$here/$name.cases"
+	if [ -n "$update" ]; then
+		cp "$got_out" "$want_out"
+	elif [ "$fail" = "$filefail" ] && ! cmp -s "$got_out" "$want_out"; then
+		# Every case matched its block, yet the files differ: the
+		# .out file has blocks for cases that are gone.
+		fail=$((fail + 1))
+		echo "not ok - $name: $name.out has blocks no case produced"
+	fi
 done
 echo "policy verdicts: $pass passed, $fail failed"
 [ "$fail" = 0 ]
