@@ -28,12 +28,16 @@ WARN      = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 CFLAGS   ?= -O2 -g
 RSHELL_CPPFLAGS = -D_GNU_SOURCE -DRSHELL_VERSION='"$(VERSION)"' \
             -DRSHELL_POLICY='"$(POLICY)"' -Ipolicy -Irshell
+# policy/ is a library of its own and sees only its own headers: the build
+# enforces that it needs nothing of rshell/.
+POLICY_CPPFLAGS = -D_GNU_SOURCE -Ipolicy
 ALL_CFLAGS = $(WARN) $(BSD_CFLAGS) $(CFLAGS)
 
 POLICY_SRC = $(sort $(wildcard policy/*.c))
+POLICY_OBJ = $(POLICY_SRC:.c=.o)
 RSHELL_SRC = $(filter-out rshell/main.c,$(sort $(wildcard rshell/*.c)))
 LIB_SRC    = $(POLICY_SRC) $(RSHELL_SRC)
-LIB_OBJ    = $(LIB_SRC:.c=.o)
+LIBS_A     = rshell/librshell.a policy/libpolicy.a
 TEST_SRC   = $(sort $(wildcard tests/test_*.c))
 SUITES     = $(patsubst tests/test_%.c,%,$(TEST_SRC))
 
@@ -45,12 +49,19 @@ all: rshell/rshell
 %.o: %.c
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-rshell/librshell.a: $(LIB_OBJ)
-	rm -f $@
-	$(AR) rcs $@ $(LIB_OBJ)
+policy/%.o: policy/%.c
+	$(CC) $(POLICY_CPPFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-rshell/rshell: rshell/main.o rshell/librshell.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ rshell/main.o rshell/librshell.a $(RSHELL_LIBS)
+policy/libpolicy.a: $(POLICY_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(POLICY_OBJ)
+
+rshell/librshell.a: $(RSHELL_SRC:.c=.o)
+	rm -f $@
+	$(AR) rcs $@ $(RSHELL_SRC:.c=.o)
+
+rshell/rshell: rshell/main.o $(LIBS_A)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ rshell/main.o $(LIBS_A) $(RSHELL_LIBS)
 
 # The unit-test runner: one Check suite per tests/test_<area>.c, each exporting
 # make_suite_<area>(); the list of suites is generated from the file names.
@@ -66,9 +77,9 @@ tests/%.o: tests/%.c
 # Test support shared by the suites (and, for pathprop, the fuzzers).
 TEST_SUPPORT = tests/harness.c tests/pathprop.c
 tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
-    rshell/librshell.a
+    $(LIBS_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
-	    $(TEST_SUPPORT:.c=.o) rshell/librshell.a $(CHECK_LIBS) $(BSD_LIBS)
+	    $(TEST_SUPPORT:.c=.o) $(LIBS_A) $(CHECK_LIBS) $(BSD_LIBS)
 
 # Sanitizer build of the same sources, in its own directory.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -107,7 +118,7 @@ tests/fuzz/fuzz_words: tests/fuzz/fuzz_words.c rshell/words.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 tests/fuzz/fuzz_rsyncargs: tests/fuzz/fuzz_rsyncargs.c policy/rsyncargs.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c
+tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c policy/confine.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 tests/fuzz/fuzz_confine: tests/fuzz/fuzz_confine.c policy/confine.c tests/pathprop.c
 	clang $(FUZZ_FLAGS) -Itests -o $@ $^ $(BSD_LIBS)
@@ -143,7 +154,7 @@ deb:
 
 clean:
 	rm -rf dist
-	rm -f rshell/rshell rshell/librshell.a tests/unit tests/unit-asan \
+	rm -f rshell/rshell $(LIBS_A) tests/unit tests/unit-asan \
 	    tests/rshell-asan tests/suites.inc $(FUZZERS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 

@@ -98,13 +98,55 @@ confine_root(const char *dir, char *err, size_t errlen)
 	return fd;
 }
 
+/* How clean_into() treats "." and ".." components. */
+#define C_BACK		0x1	/* ".." steps back, never above the root */
+#define C_DIR		0x2	/* the policy's DIRECTORY: "." and ".." are
+				   errors, and the messages say so */
+
+static int
+dot_component(const char *path, char *out, size_t *o, int flags, char *err,
+    size_t errlen)
+{
+	if (flags & C_DIR) {
+		snprintf(err, errlen, "directory %s has a \".\" or \"..\" "
+		    "component", path);
+		return -1;
+	}
+	if (!(flags & C_BACK)) {
+		snprintf(err, errlen, "path %.100s: \"..\" is not allowed",
+		    path);
+		return -1;
+	}
+	if (*o == 0) {
+		snprintf(err, errlen, "path %.100s leads outside the directory",
+		    path);
+		return -1;
+	}
+	while (*o > 0 && out[*o - 1] != '/')
+		(*o)--;
+	if (*o > 0)
+		(*o)--;
+	return 0;
+}
+
+static int
+too_long(const char *path, int flags, const char *what, char *err,
+    size_t errlen)
+{
+	if (flags & C_DIR)
+		snprintf(err, errlen, "directory %s is too long", path);
+	else
+		snprintf(err, errlen, "path %.100s%s", path, what);
+	return -1;
+}
+
 /*
- * Append the components of path to out (o bytes used): empty and "."
- * components dropped; ".." steps back when back is set (never above the
- * root), and is refused otherwise.
+ * The one normaliser: append the components of path to out (o bytes used)
+ * as a relative path, single slashes, empty and "." components dropped,
+ * ".." as flags say.  "." when nothing is left.
  */
 static int
-clean_into(const char *path, char *out, size_t outlen, size_t o, int back,
+clean_into(const char *path, char *out, size_t outlen, size_t o, int flags,
     char *err, size_t errlen)
 {
 	const char *p = path, *end;
@@ -114,47 +156,32 @@ clean_into(const char *path, char *out, size_t outlen, size_t o, int back,
 		snprintf(err, errlen, "path buffer too small");
 		return -1;
 	}
-	while (*p != '\0') {
+	for (; *p != '\0'; p = end) {
 		while (*p == '/')
 			p++;
 		if (*p == '\0')
 			break;
 		end = strchrnul(p, '/');
 		len = (size_t)(end - p);
-		if (len == 2 && p[0] == '.' && p[1] == '.') {
-			if (!back) {
-				snprintf(err, errlen, "path %.100s: \"..\" is "
-				    "not allowed", path);
+		if ((len == 2 && p[0] == '.' && p[1] == '.') ||
+		    (len == 1 && p[0] == '.' && (flags & C_DIR))) {
+			if (dot_component(path, out, &o, flags, err,
+			    errlen) == -1)
 				return -1;
-			}
-			if (o == 0) {
-				snprintf(err, errlen, "path %.100s leads "
-				    "outside the directory", path);
-				return -1;
-			}
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-			p = end;
 			continue;
 		}
-		if (len > NAME_MAX) {
-			snprintf(err, errlen, "path %.100s: name too long", path);
-			return -1;
-		}
-		if (!(len == 1 && p[0] == '.')) {
-			if (o + len + 2 > outlen) {
-				snprintf(err, errlen, "path %.100s is too long",
-				    path);
-				return -1;
-			}
-			if (o > 0)
-				out[o++] = '/';
-			memcpy(out + o, p, len);
-			o += len;
-		}
-		p = end;
+		if (len > NAME_MAX)
+			return too_long(path, flags, ": name too long", err,
+			    errlen);
+		if (len == 1 && p[0] == '.')
+			continue;
+		if (o + len + 2 > outlen)
+			return too_long(path, flags, " is too long", err,
+			    errlen);
+		if (o > 0)
+			out[o++] = '/';
+		memcpy(out + o, p, len);
+		o += len;
 	}
 	if (o == 0)
 		out[o++] = '.';
@@ -180,7 +207,61 @@ confine_join(const char *base, const char *value, char *out, size_t outlen,
 		snprintf(err, errlen, "path %.100s is too long", value);
 		return -1;
 	}
-	return clean_into(value, out, outlen, o, 1, err, errlen);
+	return clean_into(value, out, outlen, o, C_BACK, err, errlen);
+}
+
+int
+confine_clean_marker(const char *path, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	const char *marker = strstr(path, "/./");
+	char raw[PATH_MAX], pre[PATH_MAX], post[PATH_MAX];
+	size_t n;
+
+	if (marker == NULL || marker == path)
+		return confine_clean(path, out, outlen, err, errlen);
+	n = (size_t)(marker - path);
+	if (n >= sizeof(raw)) {
+		snprintf(err, errlen, "path %.100s is too long", path);
+		return -1;
+	}
+	memcpy(raw, path, n);
+	raw[n] = '\0';
+	if (confine_clean(raw, pre, sizeof(pre), err, errlen) == -1 ||
+	    confine_clean(marker + 3, post, sizeof(post), err, errlen) == -1)
+		return -1;
+	if ((size_t)snprintf(out, outlen, "%s/./%s", pre, post) >= outlen) {
+		snprintf(err, errlen, "path %.100s is too long", path);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+confine_strip(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strcmp(prefix, "/") != 0 && strncmp(path, prefix, n) == 0 &&
+	    (path[n] == '/' || path[n] == '\0'))
+		return path + n;
+	return path;
+}
+
+int
+confine_normal_dir(const char *dir, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	if (dir[0] != '/' || outlen < 3) {
+		snprintf(err, errlen, "directory %s is not absolute", dir);
+		return -1;
+	}
+	out[0] = '/';
+	if (clean_into(dir, out + 1, outlen - 1, 0, C_DIR, err, errlen) == -1)
+		return -1;
+	if (strcmp(out, "/.") == 0)
+		out[1] = '\0';
+	return 0;
 }
 
 static void

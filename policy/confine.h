@@ -17,7 +17,7 @@ int	confine_root(const char *dir, char *err, size_t errlen);
  * Turn a client path into a clean relative path: leading '/' dropped (so "/"
  * is the root itself), "." and empty components dropped, ".." refused.
  * Returns 0, or -1 with reason.  A path that names the root itself becomes
- * ".".  keep_dot keeps a "/./" marker (rsync --relative).  Pure.
+ * ".".  Pure.
  */
 int	confine_clean(const char *path, char *out, size_t outlen, char *err,
 	    size_t errlen);
@@ -30,6 +30,27 @@ int	confine_clean(const char *path, char *out, size_t outlen, char *err,
  */
 int	confine_join(const char *base, const char *value, char *out,
 	    size_t outlen, char *err, size_t errlen);
+
+/*
+ * confine_clean, keeping rsync's --relative marker: the first "/./" that
+ * does not start the path stays, as "pre/./post".  Pure.
+ */
+int	confine_clean_marker(const char *path, char *out, size_t outlen,
+	    char *err, size_t errlen);
+
+/*
+ * path without prefix when it lies under prefix (the "absolute" rule
+ * option: the classic pinned ". /home/backup/"), else path itself.  The
+ * prefix "/" strips nothing.  Pure.
+ */
+const char *confine_strip(const char *path, const char *prefix);
+
+/*
+ * The policy's DIRECTORY normalised: absolute, single slashes, no trailing
+ * slash; "." and ".." components are errors.  Pure.
+ */
+int	confine_normal_dir(const char *dir, char *out, size_t outlen,
+	    char *err, size_t errlen);
 
 /*
  * Open rel (a cleaned relative path) beneath rootfd with oflags (O_CLOEXEC

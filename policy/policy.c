@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "policy.h"
 
 #define MAXTOKENS	64
@@ -183,28 +184,38 @@ check_ident(struct policy *p, size_t line, const char *id)
 	return -1;
 }
 
-static void
-parse_rule(struct policy *p, size_t line, char **tok, int n)
+/* "key NAME" at tok[i]; returns the index of NAME, or -1. */
+static int
+parse_key(struct policy *p, size_t line, char **tok, int n, int i,
+    struct rule *r)
 {
-	struct rule r, *v;
-	int i, j, permit = strcmp(tok[0], "permit") == 0;
+	if (r->key != NULL) {
+		adderr(p, line, "duplicate option \"key\"");
+		return -1;
+	}
+	if (i + 1 >= n || !policy_valid_key(tok[i + 1])) {
+		adderr(p, line, "\"key\" needs a name of 1-%d characters from "
+		    "[A-Za-z0-9._-]", KEY_MAX);
+		return -1;
+	}
+	if ((r->key = strdup(tok[i + 1])) == NULL) {
+		adderr(p, line, "out of memory");
+		return -1;
+	}
+	return i + 1;
+}
 
-	memset(&r, 0, sizeof(r));
-	r.permit = permit;
-	r.line = line;
+/* The options from tok[1]; returns the index of the identity, or -1. */
+static int
+parse_options(struct policy *p, size_t line, char **tok, int n,
+    struct rule *r)
+{
+	int i, j;
+
 	for (i = 1; i < n; i++) {
 		if (strcmp(tok[i], "key") == 0) {
-			if (r.key != NULL) {
-				adderr(p, line, "duplicate option \"key\"");
-				goto fail;
-			}
-			if (i + 1 >= n || !policy_valid_key(tok[i + 1])) {
-				adderr(p, line, "\"key\" needs a name of 1-%d "
-				    "characters from [A-Za-z0-9._-]", KEY_MAX);
-				goto fail;
-			}
-			if ((r.key = strdup(tok[++i])) == NULL)
-				goto nomem;
+			if ((i = parse_key(p, line, tok, n, i, r)) == -1)
+				return -1;
 			continue;
 		}
 		for (j = 0; ruleopts[j].name != NULL; j++)
@@ -212,52 +223,73 @@ parse_rule(struct policy *p, size_t line, char **tok, int n)
 				break;
 		if (ruleopts[j].name == NULL)
 			break;
-		if (!permit) {
+		if (!r->permit) {
 			adderr(p, line, "option \"%s\" is not allowed in a "
 			    "deny rule", tok[i]);
-			goto fail;
+			return -1;
 		}
-		if (r.opts & ruleopts[j].bit) {
+		if (r->opts & ruleopts[j].bit) {
 			adderr(p, line, "duplicate option \"%s\"", tok[i]);
-			goto fail;
+			return -1;
 		}
-		r.opts |= ruleopts[j].bit;
+		r->opts |= ruleopts[j].bit;
 	}
 	if (i >= n) {
 		adderr(p, line, "missing identity");
-		goto fail;
+		return -1;
 	}
-	if (check_ident(p, line, tok[i]) == -1)
+	return i;
+}
+
+/* "dir DIRECTORY" of a permit rule at tok[i]; returns the next index. */
+static int
+parse_dir(struct policy *p, size_t line, char **tok, int n, int i,
+    struct rule *r)
+{
+	if (i >= n || strcmp(tok[i], "dir") != 0) {
+		adderr(p, line, i < n ? "unknown option or extra word \"%s\" "
+		    "(expected \"dir DIRECTORY\")" :
+		    "missing \"dir DIRECTORY\"%s", i < n ? tok[i] : "");
+		return -1;
+	}
+	if (++i >= n) {
+		adderr(p, line, "missing DIRECTORY after \"dir\"");
+		return -1;
+	}
+	if (check_dir(p, line, tok[i]) == -1)
+		return -1;
+	if ((r->dir = strdup(tok[i])) == NULL) {
+		adderr(p, line, "out of memory");
+		return -1;
+	}
+	if ((r->opts & (RO_PUSH | RO_PULL | RO_LIST)) == 0) {
+		adderr(p, line, "rule permits nothing: add push, pull or list");
+		return -1;
+	}
+	return i + 1;
+}
+
+static void
+parse_rule(struct policy *p, size_t line, char **tok, int n)
+{
+	struct rule r, *v;
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	r.permit = strcmp(tok[0], "permit") == 0;
+	r.line = line;
+	if ((i = parse_options(p, line, tok, n, &r)) == -1 ||
+	    check_ident(p, line, tok[i]) == -1)
 		goto fail;
 	if ((r.ident = strdup(tok[i++])) == NULL)
 		goto nomem;
-	if (permit) {
-		if (i >= n || strcmp(tok[i], "dir") != 0) {
-			adderr(p, line, i < n ? "unknown option or extra word "
-			    "\"%s\" (expected \"dir DIRECTORY\")" :
-			    "missing \"dir DIRECTORY\"%s", i < n ? tok[i] : "");
-			goto fail;
-		}
-		if (++i >= n) {
-			adderr(p, line, "missing DIRECTORY after \"dir\"");
-			goto fail;
-		}
-		if (check_dir(p, line, tok[i]) == -1)
-			goto fail;
-		if ((r.dir = strdup(tok[i++])) == NULL)
-			goto nomem;
-		if ((r.opts & (RO_PUSH | RO_PULL | RO_LIST)) == 0) {
-			adderr(p, line, "rule permits nothing: add push, pull "
-			    "or list");
-			goto fail;
-		}
-	}
+	if (r.permit && (i = parse_dir(p, line, tok, n, i, &r)) == -1)
+		goto fail;
 	if (i < n) {
 		adderr(p, line, "unexpected \"%s\"", tok[i]);
 		goto fail;
 	}
-	v = reallocarray(p->rules, p->nrules + 1, sizeof(*v));
-	if (v == NULL)
+	if ((v = reallocarray(p->rules, p->nrules + 1, sizeof(*v))) == NULL)
 		goto nomem;
 	p->rules = v;
 	p->rules[p->nrules++] = r;
@@ -530,6 +562,17 @@ policy_free(struct policy *p)
 	free(p);
 }
 
+int
+policy_uses_groups(const struct policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nrules; i++)
+		if (p->rules[i].ident[0] == ':')
+			return 1;
+	return 0;
+}
+
 static int
 ident_matches(const char *ident, const struct who *w)
 {
@@ -603,34 +646,5 @@ policy_expand_dir(const struct rule *r, const struct who *w, char *out,
 		return -1;
 	}
 	/* Normalise: no "." or ".." components, single slashes. */
-	if (tmp[0] != '/' || outlen < 2) {
-		snprintf(err, errlen, "directory %s is not absolute", tmp);
-		return -1;
-	}
-	o = 0;
-	out[0] = '\0';
-	for (s = tmp; *s != '\0';) {
-		size_t n;
-
-		while (*s == '/')
-			s++;
-		n = strcspn(s, "/");
-		if (n == 0)
-			break;
-		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' &&
-		    s[1] == '.')) {
-			snprintf(err, errlen, "directory %s has a \".\" or "
-			    "\"..\" component", tmp);
-			return -1;
-		}
-		if (append(out, outlen, &o, "/", 1) == -1 ||
-		    append(out, outlen, &o, s, n) == -1) {
-			snprintf(err, errlen, "directory %s is too long", tmp);
-			return -1;
-		}
-		s += n;
-	}
-	if (o == 0)
-		append(out, outlen, &o, "/", 1);
-	return 0;
+	return confine_normal_dir(tmp, out, outlen, err, errlen);
 }

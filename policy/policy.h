@@ -81,6 +81,9 @@ const struct rule *policy_match(const struct policy *p, const struct who *w,
 int		 policy_expand_dir(const struct rule *r, const struct who *w,
 		    char *out, size_t outlen, char *err, size_t errlen);
 
+/* Does a rule name a :group (so the caller must look up who's groups)? */
+int		 policy_uses_groups(const struct policy *p);
+
 /* Is name a valid key name (the NAME of key=NAME)? */
 int		 policy_valid_key(const char *name);
 

@@ -653,7 +653,7 @@ check(struct state *st, char *const *argv, size_t argc)
 
 	if (words_ok(st, argv, argc) == -1)
 		return -1;
-	if (argc < 2 || strcmp(argv[0], "rsync") != 0)
+	if (argc < 2)
 		return fail(st, "not an rsync server command");
 	if (strcmp(argv[1], "--server") != 0)
 		return fail(st, "--server must be the first argument");

@@ -46,9 +46,10 @@ struct rsync_req {
 };
 
 /*
- * Check argv (argv[0] is "rsync", argv[1] must be "--server") against the
- * grammar and the rule options ruleopts (RO_* from policy.h: RO_NODELETE,
- * RO_NOOVERWRITE, and RO_PUSH/RO_PULL for the direction).  Returns 0 with
+ * Check argv (argv[0] is the verb, already looked up by the command table;
+ * argv[1] must be "--server") against the grammar and the rule options
+ * ruleopts (RO_* from policy.h: RO_NODELETE, RO_NOOVERWRITE, and
+ * RO_PUSH/RO_PULL for the direction).  Returns 0 with
  * *req filled (free with rsync_req_free), or -1 with a one-line reason that
  * names the offending option.  Pure: no I/O, no globals.
  */

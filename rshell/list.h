@@ -2,21 +2,15 @@
 #ifndef RSHELL_LIST_H
 #define RSHELL_LIST_H
 
-#include <stddef.h>
-
-struct listing;		/* a checked request: flags and pinned operands */
+#include "listargs.h"
 
 /*
- * Check a listing request (argv[0] is "ls", "du" or "df") and resolve every
- * operand beneath rootfd with the confine.h resolver.  Returns the prepared
- * request, or NULL with a one-line reason (unknown flag named, path escapes,
- * no such file, ...).  Nothing is written.
+ * List req (checked and pinned by the decision: list_parse, list_pin)
+ * beneath rootfd: the listing to outfd, diagnostics to errfd.  Returns
+ * the exit status GNU coreutils would (0, 1 or 2).  Nothing is written
+ * to the file system.
  */
-struct listing	*list_prepare(int rootfd, char *const *argv, size_t argc,
-		    char *err, size_t errlen);
-/* Write the listing to outfd, diagnostics to errfd; returns the exit status
-   GNU coreutils would (0, 1 or 2). */
-int		 list_run(struct listing *l, int outfd, int errfd);
-void		 list_free(struct listing *l);
+int	list_run(const struct list_req *req, int rootfd, int outfd,
+	    int errfd);
 
 #endif

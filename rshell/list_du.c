@@ -87,7 +87,7 @@ du_line(struct run *r, uint64_t bytes, const char *path)
 {
 	char buf[LIST_NUMLEN];
 
-	if (r->flags & F_HUMAN)
+	if (r->flags & LF_HUMAN)
 		list_fmt_human(bytes, buf, sizeof(buf));
 	else
 		list_fmt_kib(bytes, buf, sizeof(buf));
@@ -105,7 +105,7 @@ du_leave(struct run *r)
 	uint64_t bytes = r->lv[r->depth - 1].bytes;
 
 	list_path_set(r, r->lv[r->depth - 1].pathlen);
-	if (!(r->flags & F_SUM) || r->depth == 1)
+	if (!(r->flags & LF_SUM) || r->depth == 1)
 		du_line(r, bytes, r->path);
 	if (list_level_pop(r) == -1)
 		return;
@@ -147,7 +147,7 @@ du_entry(struct run *r, const struct dent64 *d)
 		}
 	}
 	r->lv[r->depth - 1].bytes += bytes;
-	if (!(r->flags & F_SUM) && ((r->flags & F_ALL) ||
+	if (!(r->flags & LF_SUM) && ((r->flags & LF_ALL) ||
 	    S_ISDIR(st.st_mode)))
 		du_line(r, bytes, r->path);
 out:
@@ -190,7 +190,7 @@ du_tree(struct run *r, int fd, const struct stat *st, const char *name)
 void
 list_du(struct run *r)
 {
-	struct operand *op;
+	const struct list_operand *op;
 	size_t i;
 	int fd;
 
@@ -210,6 +210,6 @@ list_du(struct run *r)
 		du_line(r, (uint64_t)op->st.st_blocks * 512, op->name);
 		r->grand += (uint64_t)op->st.st_blocks * 512;
 	}
-	if (r->flags & F_TOTAL)
+	if (r->flags & LF_TOTAL)
 		du_line(r, r->grand, "total");
 }

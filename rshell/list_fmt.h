@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "listargs.h"
+
 #define LIST_NUMLEN	32	/* any formatted number or size, with NUL */
 #define LIST_TIMELEN	32	/* "Nov 27 10:01", "Nov 27  2025" */
 #define LIST_IDLEN	256	/* a user or group name, with NUL */
@@ -22,34 +24,6 @@
 #define LIST_ERRBUF	1024
 #define LIST_SEEN_MAX	65536	/* hard-linked inodes remembered by du */
 #define LIST_DENTBUF	(32 * 1024)	/* getdents64 buffer */
-
-enum {
-	F_ALL = 0x001,		/* ls -a, du -a */
-	F_ALMOST = 0x002,	/* ls -A */
-	F_LONG = 0x004,		/* ls -l */
-	F_HUMAN = 0x008,	/* -h */
-	F_REC = 0x010,		/* ls -R */
-	F_DIR = 0x020,		/* ls -d */
-	F_TIME = 0x040,		/* ls -t */
-	F_REV = 0x080,		/* ls -r */
-	F_SUM = 0x100,		/* du -s */
-	F_TOTAL = 0x200		/* du -c */
-};
-
-enum listcmd { CMD_LS, CMD_DU, CMD_DF };
-
-struct flagdef {
-	char		 c;
-	unsigned int	 set;
-	unsigned int	 clear;
-};
-
-struct cmddef {
-	const char		*name;
-	enum listcmd		 cmd;
-	const struct flagdef	*flags;
-	int			 operands;
-};
 
 /* Buffered output to a descriptor; after a failed write, output stops. */
 struct listout {
@@ -75,20 +49,14 @@ struct listids {
 	unsigned int	 nextgroup;
 };
 
-/* An operand of the request, pinned by list_prepare. */
-struct operand {
-	char		*name;		/* as the client typed it */
-	int		 fd;		/* O_PATH, pinned beneath the root */
-	struct stat	 st;
-};
-
+/* What list_run lists: a checked request, beneath DIRECTORY. */
 struct listing {
-	const struct cmddef	*cmd;
-	unsigned int		 flags;
-	int			 rootfd;
-	struct stat		 rootst;
-	size_t			 nops;
-	struct operand		*ops;
+	int				 cmd;	/* enum list_cmd */
+	unsigned int			 flags;	/* LF_* */
+	int				 rootfd;
+	struct stat			 rootst;
+	size_t				 nops;
+	const struct list_operand	*ops;
 };
 
 /* One directory entry of an ls listing; the name lives in the arena. */

@@ -108,7 +108,7 @@ cmp_ent(const void *a, const void *b, void *arg)
 	const struct est *sx, *sy;
 	int d = 0;
 
-	if (c->flags & F_TIME) {
+	if (c->flags & LF_TIME) {
 		sx = &c->s->st[x->st];
 		sy = &c->s->st[y->st];
 		if (sx->mtime != sy->mtime)
@@ -119,7 +119,7 @@ cmp_ent(const void *a, const void *b, void *arg)
 	if (d == 0)
 		d = strcmp(c->s->arena + x->name, c->s->arena + y->name);
 	d = d < 0 ? -1 : d > 0;
-	return (c->flags & F_REV) ? -d : d;
+	return (c->flags & LF_REV) ? -d : d;
 }
 
 static void
@@ -141,7 +141,7 @@ struct widths {
 static void
 size_str(struct run *r, const struct est *e, char *buf, size_t len)
 {
-	if (r->flags & F_HUMAN)
+	if (r->flags & LF_HUMAN)
 		list_fmt_human((uint64_t)e->size, buf, len);
 	else
 		snprintf(buf, len, "%" PRId64, e->size);
@@ -265,10 +265,10 @@ print_set(struct run *r, const struct eset *s, int dirfd)
 	struct widths w;
 	size_t i;
 
-	if (r->flags & F_LONG)
+	if (r->flags & LF_LONG)
 		set_widths(r, s, &w);
 	for (i = 0; i < s->n && !r->out.err; i++) {
-		if (r->flags & F_LONG)
+		if (r->flags & LF_LONG)
 			put_long(r, s, &s->v[i], &w, dirfd);
 		else {
 			list_out_name(&r->out, s->arena + s->v[i].name);
@@ -299,16 +299,16 @@ stat_entry(struct run *r, const char *name, struct stat *st)
 static int
 shown(struct run *r, const char *name)
 {
-	if (name[0] != '.' || (r->flags & F_ALL))
+	if (name[0] != '.' || (r->flags & LF_ALL))
 		return 1;
-	return (r->flags & F_ALMOST) && !list_isdots(name);
+	return (r->flags & LF_ALMOST) && !list_isdots(name);
 }
 
 /* Read the top level's entries into r->set. */
 static void
 read_dir(struct run *r)
 {
-	int need = (r->flags & (F_LONG | F_TIME)) != 0, isdir, rc;
+	int need = (r->flags & (LF_LONG | LF_TIME)) != 0, isdir, rc;
 	struct dent64 *d;
 	struct stat st;
 	size_t old;
@@ -321,7 +321,7 @@ read_dir(struct run *r)
 			continue;
 		isdir = d->type == DT_DIR;
 		sti = -1;
-		if (need || ((r->flags & F_REC) && d->type == DT_UNKNOWN)) {
+		if (need || ((r->flags & LF_REC) && d->type == DT_UNKNOWN)) {
 			if (stat_entry(r, d->name, &st) == -1) {
 				old = list_path_push(r, d->name);
 				list_problem(r, "cannot access", r->path,
@@ -384,17 +384,17 @@ list_dir(struct run *r)
 	if (r->fatal)
 		return;
 	set_sort(r, &r->set);
-	if ((r->flags & F_REC) || r->dirnames) {
+	if ((r->flags & LF_REC) || r->dirnames) {
 		if (!r->first)
 			list_out_str(&r->out, "\n");
 		list_out_name(&r->out, r->path);
 		list_out_str(&r->out, ":\n");
 	}
 	r->first = 0;
-	if (r->flags & F_LONG) {
+	if (r->flags & LF_LONG) {
 		for (i = 0; i < r->set.n; i++)
 			blocks += (uint64_t)r->set.st[r->set.v[i].st].blocks;
-		if (r->flags & F_HUMAN)
+		if (r->flags & LF_HUMAN)
 			list_fmt_human(blocks * 512, buf, sizeof(buf));
 		else
 			list_fmt_kib(blocks * 512, buf, sizeof(buf));
@@ -403,7 +403,7 @@ list_dir(struct run *r)
 		list_out_str(&r->out, "\n");
 	}
 	print_set(r, &r->set, r->lv[r->depth - 1].fd);
-	if (r->flags & F_REC)
+	if (r->flags & LF_REC)
 		keep_subdirs(r);
 }
 
@@ -454,7 +454,7 @@ list_ls(struct run *r)
 	memset(&dirs, 0, sizeof(dirs));
 	set_reset(&r->set);
 	for (i = 0; i < l->nops; i++) {
-		isdir = S_ISDIR(l->ops[i].st.st_mode) && !(r->flags & F_DIR);
+		isdir = S_ISDIR(l->ops[i].st.st_mode) && !(r->flags & LF_DIR);
 		/* operand i has stat index i in both sets */
 		if (set_stat(&r->set, &l->ops[i].st) == -1 ||
 		    set_stat(&dirs, &l->ops[i].st) == -1 ||

@@ -31,7 +31,6 @@
 #include "words.h"
 
 #define MAXGROUPS	256
-#define DEFAULT_UMASK	022
 
 enum verb { V_SESSION, V_INTERACTIVE, V_CHECK, V_DRYRUN, V_VERSION };
 
@@ -88,17 +87,6 @@ parse_from(const char *conn, char *out, size_t outlen)
 	    port);
 }
 
-static int
-policy_has_groups(const struct policy *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->nrules; i++)
-		if (p->rules[i].ident[0] == ':')
-			return 1;
-	return 0;
-}
-
 static void
 load_groups(struct session *s, gid_t gid)
 {
@@ -128,7 +116,7 @@ load_who(struct session *s, const char *user)
 	    (s->shell = strdup(pw->pw_shell)) == NULL)
 		return -1;
 	s->who.uid = pw->pw_uid;
-	if (policy_has_groups(s->policy))
+	if (policy_uses_groups(s->policy))
 		load_groups(s, pw->pw_gid);
 	return 0;
 }
@@ -284,14 +272,10 @@ static void __attribute__((noreturn))
 run_builtin(struct session *s, struct decision *d, char *const *words,
     size_t n)
 {
-	struct listing *ls = NULL;
 	struct timespec start;
 	struct runres r = { 0, 0, 0 };
-	char err[1024], *run, *joined;
+	char *run, *joined;
 
-	if (d->kind == DK_LIST && (ls = list_prepare(d->rootfd, words, n,
-	    err, sizeof(err))) == NULL)
-		deny(s, err);
 	joined = run_join(words, n);
 	if (joined == NULL || asprintf(&run, "builtin:%s", joined) == -1)
 		deny(s, "out of memory");
@@ -304,23 +288,38 @@ run_builtin(struct session *s, struct decision *d, char *const *words,
 	log_permit(s, run);
 	free(run);
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	if (ls != NULL)
-		r.status = list_run(ls, STDOUT_FILENO, STDERR_FILENO);
+	if (d->kind == DK_LIST)
+		r.status = list_run(&d->list, d->rootfd, STDOUT_FILENO,
+		    STDERR_FILENO);
 	r.ms = run_elapsed_ms(&start);
 	log_exit(s, &r);
 	exit(r.status);
 }
 
+/* rshell -n: what would run, and where each pinned descriptor leads. */
+static void __attribute__((noreturn))
+print_dryrun(const struct decision *d, char *run)
+{
+	size_t i;
+
+	printf("permit\n%s\n", run);
+	free(run);
+	for (i = 0; i < d->npins; i++)
+		printf("# fd %d: %s%s%s\n", d->pins[i].fd, d->dir,
+		    strcmp(d->pins[i].rel, ".") ? "/" : "",
+		    strcmp(d->pins[i].rel, ".") ? d->pins[i].rel : "");
+	exit(0);
+}
+
 static void __attribute__((noreturn))
 session(struct session *s, const char *c, const char *orig)
 {
+	const struct command *cmd;
 	struct decision d;
 	struct words w;
 	struct runres r;
 	char err[PATH_MAX + 64], *run;
 	unsigned features;
-	size_t i;
-	int mask;
 
 	if (c == NULL)
 		deny(s, "interactive login is not allowed");
@@ -328,35 +327,25 @@ session(struct session *s, const char *c, const char *orig)
 	if (words_split(s->request, &w, err, sizeof(err)) == -1)
 		deny(s, err);
 	/* Only an rsync request needs to know what the rsync binary has. */
-	features = w.n > 0 && strcmp(w.v[0], "rsync") == 0 ?
-	    run_rsync_features(s->policy->rsync) : 0;
+	features = w.n > 0 && (cmd = policy_command(w.v[0])) != NULL &&
+	    cmd->kind == DK_RSYNC ? run_rsync_features(s->policy->rsync) : 0;
 	if (policy_decide(s->policy, &s->who, s->key, w.v, w.n, features,
-	    &d) == -1)
-		deny(s, d.reason);
+	    &d, err, sizeof(err)) == -1)
+		deny(s, err);
 	if (d.kind != DK_RSYNC)
 		run_builtin(s, &d, w.v, w.n);
-	if (!s->dryrun && d.push && (d.rule->opts & RO_LOCK) &&
-	    take_lock(&d) == -1) {
+	if (!s->dryrun && d.lock && take_lock(&d) == -1) {
 		snprintf(err, sizeof(err), "%s is locked by another push",
 		    d.dir);
 		deny(s, err);
 	}
 	if ((run = run_join(d.argv, d.argc)) == NULL)
 		deny(s, "out of memory");
-	if (s->dryrun) {
-		printf("permit\n%s\n", run);
-		free(run);
-		for (i = 0; i < d.npins; i++)
-			printf("# fd %d: %s%s%s\n", d.pins[i].fd, d.dir,
-			    strcmp(d.pins[i].rel, ".") ? "/" : "",
-			    strcmp(d.pins[i].rel, ".") ? d.pins[i].rel : "");
-		exit(0);
-	}
+	if (s->dryrun)
+		print_dryrun(&d, run);
 	log_permit(s, run);
 	free(run);
-	mask = s->policy->umask >= 0 ? s->policy->umask : DEFAULT_UMASK;
-	if (run_rsync(&d, &s->who, s->shell, mask, &r, err, sizeof(err)) ==
-	    -1) {
+	if (run_rsync(&d, &s->who, s->shell, &r, err, sizeof(err)) == -1) {
 		struct logline l;
 
 		line_common(s, &l, "error");

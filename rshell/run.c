@@ -212,14 +212,14 @@ make_env(struct childenv *e, const struct who *w, const char *shell)
  * rshell's memory), and the reason for a failure goes back in *failed.
  */
 static void
-child(const struct decision *d, char *const *envp, int mask, int ruleset,
+child(const struct decision *d, char *const *envp, int ruleset,
     volatile int *failed, const sigset_t *prev)
 {
 	int fd, maxpin = 2;
 	size_t i;
 
 	sigprocmask(SIG_SETMASK, prev, NULL);
-	umask((mode_t)mask);
+	umask(d->umask);
 	if (fchdir(d->rootfd) == -1 ||
 	    (ruleset != -1 && wall_enter(ruleset) == -1)) {
 		*failed = errno;
@@ -241,7 +241,7 @@ child(const struct decision *d, char *const *envp, int mask, int ruleset,
 
 int
 run_rsync(const struct decision *d, const struct who *w, const char *shell,
-    int mask, struct runres *res, char *err, size_t errlen)
+    struct runres *res, char *err, size_t errlen)
 {
 	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
 	struct sigaction sa, old[4];
@@ -251,13 +251,11 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 	sigset_t all, prev;
 	pid_t pid;
 	size_t i;
-	int st, ruleset, readonly;
+	int st, ruleset;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	make_env(&env, w, shell);
-	/* A pull under a rule without push may not write at all. */
-	readonly = !d->push && !(d->rule->opts & RO_PUSH);
-	ruleset = wall_build(d, d->argv[0], readonly, err, errlen);
+	ruleset = wall_build(d, err, errlen);
 	if (ruleset == -1 && errno != EOPNOTSUPP && errno != ENOSYS)
 		return -1;
 	/* No signal may arrive between vfork and recording the child. */
@@ -265,7 +263,7 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 	sigprocmask(SIG_BLOCK, &all, &prev);
 	pid = vfork();
 	if (pid == 0)
-		child(d, env.envp, mask, ruleset, &failed, &prev);
+		child(d, env.envp, ruleset, &failed, &prev);
 	if (ruleset != -1)
 		close(ruleset);
 	if (pid == -1) {

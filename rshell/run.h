@@ -17,12 +17,12 @@ unsigned	 run_rsync_features(const char *path);
 
 /*
  * Fork and execve d->argv with cwd DIRECTORY, a fresh environment for w,
- * umask mask, descriptors above 2 closed except d's pins; forward SIGHUP,
- * SIGINT, SIGTERM and SIGPIPE; wait.  Returns 0 with *res, or -1 with a
- * reason when it could not be started.
+ * d->umask, descriptors above 2 closed except d's pins, behind the wall
+ * d->wall; forward SIGHUP, SIGINT, SIGTERM and SIGPIPE; wait.  Returns 0
+ * with *res, or -1 with a reason when it could not be started.
  */
 int		 run_rsync(const struct decision *d, const struct who *w,
-		    const char *shell, int mask, struct runres *res, char *err,
+		    const char *shell, struct runres *res, char *err,
 		    size_t errlen);
 
 /* Join argv for display: words that need it are single-quoted as in sh. */

@@ -126,9 +126,9 @@ allow_path(int ruleset, const char *path, uint64_t access, uint64_t handled,
 }
 
 int
-wall_build(const struct decision *d, const char *rsync, int readonly,
-    char *err, size_t errlen)
+wall_build(const struct decision *d, char *err, size_t errlen)
 {
+	const char *rsync = d->argv[0];
 	struct landlock_ruleset_attr attr;
 	uint64_t handled;
 	size_t i;
@@ -145,7 +145,7 @@ wall_build(const struct decision *d, const char *rsync, int readonly,
 	    sizeof(attr), 0);
 	if (ruleset == -1)
 		goto fail;
-	if (allow_fd(ruleset, d->rootfd, readonly ? FS_READ :
+	if (allow_fd(ruleset, d->rootfd, d->wall == WALL_READ ? FS_READ :
 	    FS_READ | FS_WRITE, handled, 1) == -1)
 		goto fail;
 	for (i = 0; sysdirs[i] != NULL; i++)

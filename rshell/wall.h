@@ -15,14 +15,13 @@
 int	wall_abi(void);
 
 /*
- * Build the ruleset for d: DIRECTORY read-write (read-only when readonly),
- * the system's programs and libraries read and execute, the few files in
- * /etc that rsync reads.  Returns the ruleset descriptor; -1 with errno
- * ENOSYS or EOPNOTSUPP when the kernel has no Landlock (no wall, not an
- * error), or -1 with a reason.
+ * Build the ruleset for d: DIRECTORY as d->wall says (read only, or read
+ * and write), the system's programs and libraries read and execute, the
+ * rsync binary (d->argv[0]) and the few files in /etc that rsync reads.
+ * Returns the ruleset descriptor; -1 with errno ENOSYS or EOPNOTSUPP when
+ * the kernel has no Landlock (no wall, not an error), or -1 with a reason.
  */
-int	wall_build(const struct decision *d, const char *rsync, int readonly,
-	    char *err, size_t errlen);
+int	wall_build(const struct decision *d, char *err, size_t errlen);
 
 /* In the child, just before execve: no new privileges, then the wall. */
 int	wall_enter(int ruleset);

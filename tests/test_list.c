@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "decide.h"
 #include "list.h"
 #include "list_fmt.h"
 
@@ -269,24 +270,47 @@ count_args(const char *const *argv)
 	return n;
 }
 
-/* list_prepare + list_run beneath dir; NULL from prepare fails the test. */
+/*
+ * What the decision does for a listing: the verb through the command
+ * table, the grammar, the operands pinned beneath rfd.  0, or -1 with the
+ * reason (and nothing left open).
+ */
+static int
+prepare(int rfd, char *const *argv, size_t argc, struct list_req *req,
+    char *err, size_t errlen)
+{
+	const struct command *c = policy_command(argv[0]);
+
+	if (c == NULL || c->kind != DK_LIST) {
+		snprintf(err, errlen, "not a listing command");
+		return -1;
+	}
+	if (list_parse(c->sub, argv, argc, req, err, errlen) == -1)
+		return -1;
+	if (list_pin(rfd, req, err, errlen) == -1) {
+		list_req_free(req);
+		return -1;
+	}
+	return 0;
+}
+
+/* prepare + list_run beneath dir; a refusal fails the test. */
 static void
 ours_in(const char *dir, const char *const *argv, struct out *o)
 {
-	struct listing *l;
+	struct list_req req;
 	char err[512];
 	FILE *fo, *fe;
 	size_t n;
 	int rfd;
 
 	ck_assert_int_ne(rfd = confine_root(dir, err, sizeof(err)), -1);
-	l = list_prepare(rfd, (char *const *)argv, count_args(argv), err,
-	    sizeof(err));
-	ck_assert_msg(l != NULL, "%s refused: %s", argv[0], err);
+	ck_assert_msg(prepare(rfd, (char *const *)argv, count_args(argv),
+	    &req, err, sizeof(err)) == 0, "%s refused: %s", argv[0], err);
 	ck_assert_ptr_nonnull(fo = tmpfile());
 	ck_assert_ptr_nonnull(fe = tmpfile());
-	o->status = list_run(l, fileno(fo), fileno(fe));
-	list_free(l);
+	o->status = list_run(&req, rfd, fileno(fo), fileno(fe));
+	list_req_free(&req);
 	close(rfd);
 	o->buf = slurp(fileno(fo), &o->len);
 	o->err = slurp(fileno(fe), &n);
@@ -857,16 +881,15 @@ static const struct refusal refusals[] = {
 START_TEST(test_refusal)
 {
 	const struct refusal *t = &refusals[_i];
-	struct listing *l;
+	struct list_req req;
 	char err[512];
 	int rfd;
 
 	ck_assert_int_ne(rfd = confine_root(root, err, sizeof(err)), -1);
 	err[0] = '\0';
-	l = list_prepare(rfd, (char *const *)t->argv, count_args(t->argv),
-	    err, sizeof(err));
-	ck_assert_msg(l == NULL, "%s %s was permitted", t->argv[0],
-	    t->argv[1]);
+	ck_assert_msg(prepare(rfd, (char *const *)t->argv,
+	    count_args(t->argv), &req, err, sizeof(err)) == -1,
+	    "%s %s was permitted", t->argv[0], t->argv[1]);
 	ck_assert_msg(strstr(err, t->why) != NULL, "reason \"%s\", want "
 	    "\"%s\"", err, t->why);
 	ck_assert_ptr_null(strchr(err, '\n'));
@@ -878,7 +901,7 @@ END_TEST
 START_TEST(test_too_many)
 {
 	static char *argv[300];
-	struct listing *l;
+	struct list_req req;
 	char err[256];
 	int rfd, fd, lowest;
 	size_t i;
@@ -889,14 +912,13 @@ START_TEST(test_too_many)
 	argv[0] = "ls";
 	for (i = 1; i < NROWS(argv); i++)
 		argv[i] = "a";
-	l = list_prepare(rfd, argv, NROWS(argv), err, sizeof(err));
-	ck_assert_ptr_null(l);
+	ck_assert_int_eq(prepare(rfd, argv, NROWS(argv), &req, err,
+	    sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "more than 256 operands"));
-	l = list_prepare(rfd, argv, 257, err, sizeof(err));
-	ck_assert_ptr_nonnull(l);
-	list_free(l);
+	ck_assert_int_eq(prepare(rfd, argv, 257, &req, err, sizeof(err)), 0);
+	list_req_free(&req);
 	argv[200] = "outlink";
-	ck_assert_ptr_null(list_prepare(rfd, argv, 257, err, sizeof(err)));
+	ck_assert_int_eq(prepare(rfd, argv, 257, &req, err, sizeof(err)), -1);
 	/* every descriptor of the refused request was closed */
 	ck_assert_int_ne(fd = dup(0), -1);
 	ck_assert_int_eq(fd, lowest);
@@ -909,25 +931,25 @@ END_TEST
 START_TEST(test_epipe)
 {
 	static const char *const argv[] = { "ls", "-lR", NULL };
-	struct listing *l;
+	struct list_req req;
 	char err[256];
 	int p[2], e[2], rfd, st;
 	ssize_t n;
 
 	ck_assert_int_ne(rfd = confine_root(root, err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(l = list_prepare(rfd, (char *const *)argv, 2,
-	    err, sizeof(err)));
+	ck_assert_int_eq(prepare(rfd, (char *const *)argv, 2, &req, err,
+	    sizeof(err)), 0);
 	ck_assert_int_eq(pipe(p), 0);
 	ck_assert_int_eq(pipe(e), 0);
 	close(p[0]);
-	st = list_run(l, p[1], e[1]);
+	st = list_run(&req, rfd, p[1], e[1]);
 	ck_assert_int_eq(st, 2);
 	close(e[1]);
 	n = read(e[0], err, sizeof(err));
 	ck_assert_int_eq(n, 0);
 	close(e[0]);
 	close(p[1]);
-	list_free(l);
+	list_req_free(&req);
 	close(rfd);
 }
 END_TEST

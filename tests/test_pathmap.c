@@ -463,7 +463,7 @@ START_TEST(t_decide)
 	struct pp_tree t;
 	struct policy *p;
 	struct req q;
-	char text[8 * PATH_MAX];
+	char text[8 * PATH_MAX], reason[1024];
 	const char *why;
 	int i, tree, rv;
 
@@ -475,7 +475,8 @@ START_TEST(t_decide)
 		for (i = 0; i < NDECIDE; i++) {
 			gen_request(&r, &t, &q);
 			rv = policy_decide(p, &who, q.absolute ? "abs" : NULL,
-			    q.words, q.nwords, (unsigned)q.features, &d);
+			    q.words, q.nwords, (unsigned)q.features, &d, reason,
+			    sizeof(reason));
 			tl.cases++;
 			if (rv == -1) {
 				tl.refused++;
@@ -494,7 +495,7 @@ START_TEST(t_decide)
 			req_text(&q, text, sizeof(text));
 			ck_assert_msg(why == NULL, "seed %" PRIu64 " tree %d "
 			    "case %d: %s: %s%s%s", seed, tree, i, text, why,
-			    rv == -1 ? ": " : "", rv == -1 ? d.reason : "");
+			    rv == -1 ? ": " : "", rv == -1 ? reason : "");
 			decision_free(&d);
 			req_free(&q);
 		}

@@ -1,0 +1,34 @@
+/*
+ * Inside the decision (decide.c, plan_rsync.c): the state of planning one
+ * request.  Errors come back as -1 with the reason in err; the decision
+ * being filled holds only what the runner needs.  Not an interface.
+ */
+#ifndef RSHELL_PLAN_H
+#define RSHELL_PLAN_H
+
+#include <stddef.h>
+
+#include "decide.h"
+#include "policy.h"
+
+struct plan {
+	const struct policy	*p;
+	const struct rule	*rule;
+	unsigned		 features;	/* RSF_* */
+	struct decision		*d;
+	char			*err;
+	size_t			 errlen;
+};
+
+/* Set the reason; returns -1. */
+int	plan_fail(struct plan *pl, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Keep fd (named rel, relative to DIRECTORY) open for rsync: 0, or -1
+   (fd closed). */
+int	plan_pin(struct plan *pl, int fd, const char *rel);
+
+/* The rsync request: argv, pins, the wall, the lock. */
+int	plan_rsync(struct plan *pl, char *const *words, size_t nwords);
+
+#endif

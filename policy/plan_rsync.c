@@ -1,0 +1,457 @@
+/*
+ * Planning an rsync request: the grammar (rsyncargs.c) separates options
+ * from paths, every path is resolved beneath DIRECTORY, and the argv is
+ * assembled from the client's options, what the rule adds, and the
+ * resolved paths.
+ *
+ * rsync is never handed a path as the client wrote it.  Each path is
+ * pinned by the kernel (confine.c) and rsync receives /proc/self/fd/N/REST,
+ * where N is a descriptor of the deepest directory that exists and REST
+ * the components rsync will create.  A symlink that another session swaps
+ * in after the check cannot redirect rsync: the descriptor still names the
+ * directory that was checked.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "confine.h"
+#include "plan.h"
+#include "rsyncargs.h"
+
+#define MAXARGV		4096	/* words in the argv handed to rsync */
+#define MAXMATCHES	4096	/* paths one wildcard may expand to */
+
+struct strv {
+	char	**v;
+	size_t	  n;
+	int	  fail;
+};
+
+static void addf(struct strv *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+add(struct strv *s, const char *word)
+{
+	char **v;
+
+	if (s->fail)
+		return;
+	if (s->n + 2 > MAXARGV ||
+	    (v = reallocarray(s->v, s->n + 2, sizeof(*v))) == NULL) {
+		s->fail = 1;
+		return;
+	}
+	s->v = v;
+	if ((s->v[s->n] = strdup(word)) == NULL) {
+		s->fail = 1;
+		return;
+	}
+	s->v[++s->n] = NULL;
+}
+
+static void
+addf(struct strv *s, const char *fmt, ...)
+{
+	char *word;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&word, fmt, ap);
+	va_end(ap);
+	if (r == -1) {
+		s->fail = 1;
+		return;
+	}
+	add(s, word);
+	free(word);
+}
+
+static void
+addv(struct strv *s, const struct strv *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++)
+		add(s, from->v[i]);
+	if (from->fail)
+		s->fail = 1;
+}
+
+static void
+strv_free(struct strv *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The argv of a request, in the order rsync receives it. */
+struct words {
+	struct strv	 added;		/* what the rule adds */
+	struct strv	 popts;		/* the path options, resolved */
+	struct strv	 paths;		/* the transfer paths, resolved */
+};
+
+/*
+ * A client path as a clean path relative to DIRECTORY.  Absolute paths are
+ * relative to DIRECTORY too, except that with "absolute" a path already
+ * under DIRECTORY (the classic pinned ". /home/backup/") is taken as is.
+ */
+static int
+relpath(struct plan *pl, const char *path, char *out, size_t outlen,
+    int marker)
+{
+	if (pl->rule->opts & RO_ABSOLUTE)
+		path = confine_strip(path, pl->d->dir);
+	return (marker ? confine_clean_marker : confine_clean)(path, out,
+	    outlen, pl->err, pl->errlen);
+}
+
+static int
+has_slash_end(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 0 && (path[n - 1] == '/' ||
+	    (path[n - 1] == '.' && (n == 1 || path[n - 2] == '/')));
+}
+
+/*
+ * Pin rel by the deepest directory of it that exists, and name the rest
+ * after that descriptor.  leaf: the last component is named by itself
+ * (a pull of "dir" without a slash sends the directory, not its
+ * contents), so even an existing directory is pinned by its parent.
+ */
+static int
+pin_path(struct plan *pl, struct strv *s, const char *rel, int leaf,
+    int slash)
+{
+	char covered[PATH_MAX];
+	struct pinned pp;
+
+	if (confine_pin(pl->d->rootfd, rel, leaf ? CONFINE_LEAF : 0, &pp,
+	    pl->err, pl->errlen) == -1)
+		return -1;
+	if (pp.covered == 0)
+		strlcpy(covered, ".", sizeof(covered));
+	else
+		snprintf(covered, sizeof(covered), "%.*s",
+		    (int)(pp.rest - rel - (pp.rest[0] != '\0')), rel);
+	if (plan_pin(pl, pp.fd, covered) == -1)
+		return -1;
+	addf(s, "/proc/self/fd/%d/%s%s", pp.fd, pp.rest,
+	    pp.rest[0] != '\0' && slash ? "/" : "");
+	return 0;
+}
+
+static int
+path_option(struct plan *pl, struct strv *s, const struct rsync_pathopt *po,
+    const char *destdir)
+{
+	char rel[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if (po->kind == RP_CWDREL && strcmp(po->value, "-") == 0) {
+		addf(s, "--%s=-", po->name);
+		return 0;
+	}
+	if (po->kind == RP_PARTIAL && po->value[0] != '/') {
+		/* A per-directory name, created inside each destination. */
+		if (confine_clean(po->value, rel, sizeof(rel), pl->err,
+		    pl->errlen) == -1)
+			return -1;
+		addf(s, "--%s=%s", po->name, rel);
+		return 0;
+	}
+	if (po->kind == RP_DESTREL && po->value[0] != '/') {
+		if (confine_join(destdir, po->value, rel, sizeof(rel),
+		    pl->err, pl->errlen) == -1)
+			return -1;
+	} else if (relpath(pl, po->value, rel, sizeof(rel), 0) == -1)
+		return -1;
+	if (po->kind == RP_CWDREL) {
+		/* A file rsync reads: open it, refuse anything but a file. */
+		fd = confine_open(pl->d->rootfd, rel, O_RDONLY | O_NOCTTY |
+		    O_NONBLOCK, pl->err, pl->errlen);
+		if (fd == -1)
+			return -1;
+		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return plan_fail(pl, "--%s %s is not a regular file",
+			    po->name, po->value);
+		}
+		if (plan_pin(pl, fd, rel) == -1)
+			return -1;
+		addf(s, "--%s=/proc/self/fd/%d", po->name, fd);
+		return 0;
+	}
+	addf(s, "--%s", po->name);
+	return pin_path(pl, s, rel, 0, 1);
+}
+
+static int
+has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Expand the wildcards of rel inside DIRECTORY, component by component,
+ * reading each directory through a confined descriptor; matches are
+ * appended to out.  Hidden names match only a pattern that starts with '.'.
+ */
+static int
+glob_walk(struct plan *pl, const char *prefix, const char *rest,
+    struct strv *out)
+{
+	char comp[NAME_MAX + 1], next[PATH_MAX], why[PATH_MAX + 64];
+	const char *slash = strchr(rest, '/');
+	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+	struct dirent *de;
+	DIR *dir;
+	int fd, rv = 0;
+
+	memcpy(comp, rest, n);
+	comp[n] = '\0';
+	if (!has_glob(comp)) {
+		if (snprintf(next, sizeof(next), "%s%s%s", prefix,
+		    prefix[0] ? "/" : "", comp) >= (int)sizeof(next))
+			return 0;
+		if (slash == NULL) {
+			add(out, next);
+			return 0;
+		}
+		return glob_walk(pl, next, slash + 1, out);
+	}
+	fd = confine_open(pl->d->rootfd, prefix[0] ? prefix : ".",
+	    O_RDONLY | O_DIRECTORY, why, sizeof(why));
+	if (fd == -1 || (dir = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return 0;	/* no match; rsync reports the path */
+	}
+	while (rv == 0 && (de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    fnmatch(comp, de->d_name, FNM_PERIOD) != 0)
+			continue;
+		if (out->n >= MAXMATCHES) {
+			rv = plan_fail(pl, "wildcard matches more than %d paths",
+			    MAXMATCHES);
+			break;
+		}
+		if (snprintf(next, sizeof(next), "%s%s%s", prefix,
+		    prefix[0] ? "/" : "", de->d_name) >= (int)sizeof(next))
+			continue;
+		if (slash == NULL)
+			add(out, next);
+		else
+			rv = glob_walk(pl, next, slash + 1, out);
+	}
+	closedir(dir);
+	return rv;
+}
+
+/*
+ * The names a pull path stands for: itself, or what its wildcards match.
+ * The splitter has already removed the client's escapes, so a name such
+ * as "photo[1].jpg" (sent as photo\[1\].jpg) would read as a pattern: a
+ * path that exists as written is taken as written.
+ */
+static int
+expand(struct plan *pl, const char *rel, struct strv *m)
+{
+	char why[PATH_MAX + 64];
+	int fd;
+
+	if (has_glob(rel) && strcmp(rel, ".") != 0) {
+		fd = confine_open(pl->d->rootfd, rel, O_PATH | O_NOFOLLOW, why,
+		    sizeof(why));
+		if (fd != -1)
+			close(fd);
+		else {
+			if (glob_walk(pl, "", rel, m) == -1)
+				return -1;
+			if (m->fail)
+				return plan_fail(pl, "out of memory");
+			qsort(m->v, m->n, sizeof(*m->v), cmp_str);
+		}
+	}
+	if (m->n == 0)
+		add(m, rel);
+	return 0;
+}
+
+/*
+ * --relative sends the path itself as the file name, so it cannot be
+ * replaced by a descriptor: it is checked beneath the root as a pin is
+ * (every existing step a directory inside, only the last missing or not a
+ * directory) and passed relative to the pinned working directory.  A
+ * client's "/./" marker is kept.
+ */
+static int
+relative_path(struct plan *pl, struct strv *s, const char *path,
+    const char *rel, int single, int slash)
+{
+	const char *marker = strstr(path, "/./");
+	char marked[PATH_MAX];
+	struct pinned pp;
+
+	if (confine_pin(pl->d->rootfd, rel, 0, &pp, pl->err,
+	    pl->errlen) == -1)
+		return -1;
+	close(pp.fd);
+	if (single && marker != NULL && marker != path) {
+		if (relpath(pl, path, marked, sizeof(marked), 1) == -1)
+			return -1;
+		addf(s, "%s%s", marked, slash ? "/" : "");
+	} else
+		addf(s, "%s%s", rel, slash && strcmp(rel, ".") ? "/" : "");
+	return 0;
+}
+
+static int
+sender_path(struct plan *pl, struct strv *s, const char *path,
+    unsigned flags)
+{
+	char rel[PATH_MAX];
+	struct strv m = { NULL, 0, 0 };
+	size_t i;
+	int slash = has_slash_end(path), rv;
+
+	if (relpath(pl, path, rel, sizeof(rel), 0) == -1)
+		return -1;
+	rv = expand(pl, rel, &m);
+	for (i = 0; rv == 0 && i < m.n; i++)
+		rv = flags & RF_RELATIVE ?
+		    relative_path(pl, s, path, m.v[i], m.n == 1, slash) :
+		    pin_path(pl, s, m.v[i], !slash, slash);
+	strv_free(&m);
+	return rv;
+}
+
+/* What the rule adds to the client's options. */
+static void
+rule_options(struct plan *pl, const struct rsync_req *req, struct strv *s)
+{
+	unsigned ro = pl->rule->opts;
+
+	if (ro & RO_MUNGELINKS && !(req->flags & RF_MUNGE))
+		add(s, "--munge-links");
+	if (ro & RO_FAKESUPER && !(req->flags & RF_FAKESUPER))
+		add(s, "--fake-super");
+	if (ro & RO_NOOVERWRITE && pl->d->push && !(req->flags & RF_IGNEXIST))
+		add(s, "--ignore-existing");
+	if (pl->features & RSF_CONFINE) {
+		addf(s, "--confine-root=%s", pl->d->dir);
+		if (pl->d->push)
+			add(s, "--drop-D");
+	}
+}
+
+/* Every path of the request, resolved beneath DIRECTORY. */
+static int
+resolve(struct plan *pl, const struct rsync_req *req, struct words *w)
+{
+	char destdir[PATH_MAX];
+	size_t i;
+
+	/*
+	 * Options resolved relative to the destination use its clean path.
+	 * A sender has no destination (the client forwards --backup-dir and
+	 * the like to both ends): its first path stands in for it.
+	 */
+	strlcpy(destdir, ".", sizeof(destdir));
+	if (req->npaths > 0 && relpath(pl, req->paths[0], destdir,
+	    sizeof(destdir), 0) == -1)
+		return -1;
+	for (i = 0; i < req->npopts; i++)
+		if (path_option(pl, &w->popts, &req->popts[i], destdir) == -1)
+			return -1;
+	/* A push has exactly one path (rsync_check), cleaned just above. */
+	if (pl->d->push)
+		return pin_path(pl, &w->paths, destdir, 0,
+		    has_slash_end(req->paths[0]));
+	for (i = 0; i < req->npaths; i++)
+		if (sender_path(pl, &w->paths, req->paths[i], req->flags) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+assemble(struct plan *pl, const struct rsync_req *req, struct words *w)
+{
+	struct decision *d = pl->d;
+	struct strv s = { NULL, 0, 0 };
+	size_t i, first;
+
+	add(&s, pl->p->rsync);
+	add(&s, "--server");
+	if (!d->push)
+		add(&s, "--sender");
+	for (i = 0; i < req->nopts; i++)
+		add(&s, req->opts[i]);
+	first = s.n;
+	addv(&s, &w->added);
+	addv(&s, &w->popts);
+	add(&s, "--");
+	add(&s, ".");
+	addv(&s, &w->paths);
+	if (s.fail || w->added.n > DECIDE_MAXADDED) {
+		strv_free(&s);
+		return plan_fail(pl, "out of memory or too many words");
+	}
+	d->argv = s.v;
+	d->argc = s.n;
+	for (i = 0; i < w->added.n; i++)
+		d->added[d->nadded++] = d->argv[first + i];
+	return 0;
+}
+
+int
+plan_rsync(struct plan *pl, char *const *words, size_t nwords)
+{
+	struct decision *d = pl->d;
+	struct rsync_req req;
+	struct words w;
+	int rv;
+
+	if (rsync_check(words, nwords, pl->rule->opts, &req, pl->err,
+	    pl->errlen) == -1)
+		return -1;
+	memset(&w, 0, sizeof(w));
+	d->push = !(req.flags & RF_SENDER);
+	/* A pull under a rule that may push may remove what it sent. */
+	d->wall = d->push || (pl->rule->opts & RO_PUSH) ? WALL_WRITE :
+	    WALL_READ;
+	d->lock = d->push && (pl->rule->opts & RO_LOCK);
+	rule_options(pl, &req, &w.added);
+	rv = resolve(pl, &req, &w);
+	if (rv == 0)
+		rv = assemble(pl, &req, &w);
+	strv_free(&w.added);
+	strv_free(&w.popts);
+	strv_free(&w.paths);
+	rsync_req_free(&req);
+	return rv;
+}

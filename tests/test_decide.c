@@ -1,0 +1,453 @@
+/*
+ * policy_decide in process, as any user: a parsed policy (policy_parse
+ * needs no root-owned file), a temporary tree and a struct who.  One row
+ * per kind, rule option and refusal: the verdict, the reason of a deny,
+ * and for a permit everything the runner is told (the argv with its
+ * descriptors, the kind, the wall, the lock, the umask, what the rule
+ * added).
+ */
+#include <sys/stat.h>
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "decide.h"
+#include "policy.h"
+
+#define CAPS	"-logDtpre.iLsfxCIvu"
+#define SRV	"rsync --server " CAPS " "
+#define SND	"rsync --server --sender " CAPS " "
+
+static char top[64];
+
+/*
+ * top/srv/u (the user's own: laptop/file.txt, prev/, photo[1].jpg,
+ * evil -> /etc),
+ * top/srv/laptop, top/srv/ro, top/srv/all; top/nothere does not exist.
+ */
+static void
+mk(const char *rel, int dir)
+{
+	char p[256];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", top, rel);
+	if (dir)
+		ck_assert_int_eq(mkdir(p, 0755), 0);
+	else {
+		ck_assert_int_ne(fd = open(p, O_WRONLY | O_CREAT, 0644), -1);
+		close(fd);
+	}
+}
+
+static void
+setup(void)
+{
+	char p[256];
+
+	strlcpy(top, "/tmp/rshell-decide.XXXXXX", sizeof(top));
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	mk("srv", 1);
+	mk("srv/u", 1);
+	mk("srv/u/laptop", 1);
+	mk("srv/u/laptop/file.txt", 0);
+	mk("srv/u/prev", 1);
+	mk("srv/u/photo[1].jpg", 0);
+	mk("srv/laptop", 1);
+	mk("srv/ro", 1);
+	mk("srv/all", 1);
+	snprintf(p, sizeof(p), "%s/srv/u/evil", top);
+	ck_assert_int_eq(symlink("/etc", p), 0);
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* The policy, with @T@ for the tree; extra goes first (umask, errors). */
+static struct policy *
+load(const char *extra)
+{
+	static const char rules[] =
+	    "rsync /usr/bin/rsync\n"
+	    "log syslog\n"
+	    "permit push pull list u dir @T@/srv/%u\n"
+	    "permit push no-delete key laptop u dir @T@/srv/laptop\n"
+	    "permit pull key ro u dir @T@/srv/ro\n"
+	    "deny key stolen u\n"
+	    "permit list :staff dir @T@/srv/all\n"
+	    "deny mallory\n"
+	    "permit push no-overwrite key nov u dir @T@/srv/u\n"
+	    "permit push munge-links fake-super key mf u dir @T@/srv/u\n"
+	    "permit push pull lock key lk u dir @T@/srv/u\n"
+	    "permit push pull absolute key abs u dir @T@/srv/u\n"
+	    "permit pull list key gone u dir @T@/nothere\n";
+	char text[4096], *o = text;
+	const char *s;
+	struct policy *p;
+
+	o += snprintf(text, sizeof(text), "%s", extra);
+	for (s = rules; *s != '\0'; s++) {
+		if (strncmp(s, "@T@", 3) == 0) {
+			o = stpcpy(o, top);
+			s += 2;
+		} else
+			*o++ = *s;
+	}
+	*o = '\0';
+	ck_assert_ptr_nonnull(p = policy_parse("test.policy", text,
+	    strlen(text)));
+	return p;
+}
+
+/* "a b c" into argv (spaces only: the rows need no quoting). */
+static size_t
+split(char *cmd, char **v, size_t max)
+{
+	size_t n = 0;
+	char *w, *save = NULL;
+
+	for (w = strtok_r(cmd, " ", &save); w != NULL && n + 1 < max;
+	    w = strtok_r(NULL, " ", &save))
+		v[n++] = w;
+	v[n] = NULL;
+	return n;
+}
+
+/* argv joined, /proc/self/fd/N as /proc/self/fd/#, the tree as @T@. */
+static void
+shape(char *const *v, size_t n, char *out, size_t len)
+{
+	char word[PATH_MAX + 64], *p;
+	size_t i, tl = strlen(top);
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		strlcpy(word, v[i], sizeof(word));
+		while ((p = strstr(word, top)) != NULL) {
+			memmove(p + 3, p + tl, strlen(p + tl) + 1);
+			memcpy(p, "@T@", 3);
+		}
+		if ((p = strstr(word, "/proc/self/fd/")) != NULL) {
+			char *q = p + 14, *e = q;
+
+			while (*e >= '0' && *e <= '9')
+				e++;
+			memmove(q + 1, e, strlen(e) + 1);
+			*q = '#';
+		}
+		if (i > 0)
+			strlcat(out, " ", len);
+		strlcat(out, word, len);
+	}
+}
+
+static const struct row {
+	const char	*user, *key, *cmd;
+	unsigned	 features;
+	const char	*want;	/* deny: reason substring; rsync permit: the
+				   argv shape; other permits: NULL */
+	int		 ok, kind, wall, lock;
+	const char	*added;	/* rsync: the words the rule added */
+} rows[] = {
+	/* kinds */
+	{ "u", NULL, "true", 0, NULL, 1, DK_TRUE, 0, 0, NULL },
+	{ "u", NULL, "ls -l", 0, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "u", NULL, "du -sh laptop", 0, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "u", NULL, "df -h", 0, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "u", NULL, SRV ". laptop/", 0, "/usr/bin/rsync --server " CAPS
+	    " -- . /proc/self/fd/#/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", NULL, SND ". laptop", 0, "/usr/bin/rsync --server --sender "
+	    CAPS " -- . /proc/self/fd/#/laptop", 1, DK_RSYNC, WALL_WRITE, 0,
+	    "" },
+	{ "u", NULL, SRV ". new/", RSF_CONFINE, "/usr/bin/rsync --server "
+	    CAPS " --confine-root=@T@/srv/u --drop-D -- . /proc/self/fd/#/new/",
+	    1, DK_RSYNC, WALL_WRITE, 0, "--confine-root=@T@/srv/u --drop-D" },
+	{ "u", NULL, SND ". laptop/", RSF_CONFINE, "/usr/bin/rsync --server "
+	    "--sender " CAPS " --confine-root=@T@/srv/u -- . /proc/self/fd/#/",
+	    1, DK_RSYNC, WALL_WRITE, 0, "--confine-root=@T@/srv/u" },
+	{ "u", NULL, SRV "--link-dest=../prev . laptop/", 0, "/usr/bin/rsync "
+	    "--server " CAPS " --link-dest /proc/self/fd/#/ -- . "
+	    "/proc/self/fd/#/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	/* a pull's wildcards are expanded inside DIRECTORY */
+	{ "u", NULL, SND ". la*", 0, "/usr/bin/rsync --server --sender " CAPS
+	    " -- . /proc/self/fd/#/laptop", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", NULL, SND ". la*/file.txt", 0, "/usr/bin/rsync --server "
+	    "--sender " CAPS " -- . /proc/self/fd/#/file.txt", 1, DK_RSYNC,
+	    WALL_WRITE, 0, "" },
+	/* a match through the symlink out refuses the whole request */
+	{ "u", NULL, SND ". */file.txt", 0, "path evil/file.txt leads outside",
+	    0, 0, 0, 0, NULL },
+	{ "u", NULL, SND ". p*", 0, "/usr/bin/rsync --server --sender " CAPS
+	    " -- . /proc/self/fd/#/photo[1].jpg /proc/self/fd/#/prev", 1,
+	    DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", NULL, SND ". photo[1].jpg", 0, "/usr/bin/rsync --server "
+	    "--sender " CAPS " -- . /proc/self/fd/#/photo[1].jpg", 1, DK_RSYNC,
+	    WALL_WRITE, 0, "" },
+	{ "u", NULL, SND ". zz*", 0, "/usr/bin/rsync --server --sender " CAPS
+	    " -- . /proc/self/fd/#/zz*", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	/* a wildcard never reads through it: no match, the name as is */
+	{ "u", NULL, SND ". ev*/pass*", 0, "/usr/bin/rsync --server --sender "
+	    CAPS " -- . /proc/self/fd/#/ev*/pass*", 1, DK_RSYNC, WALL_WRITE, 0,
+	    "" },
+	/* --relative paths stay relative, with the client's marker */
+	{ "u", NULL, "rsync --server --sender -logDtpRre.iLsfxCIvu . "
+	    "laptop/./file.txt", 0, "/usr/bin/rsync --server --sender "
+	    "-logDtpRre.iLsfxCIvu -- . laptop/./file.txt", 1, DK_RSYNC,
+	    WALL_WRITE, 0, "" },
+	{ "u", NULL, "rsync --server --sender -logDtpRre.iLsfxCIvu . "
+	    "evil/passwd", 0, "leads outside", 0, 0, 0, 0, NULL },
+	/* rule options */
+	{ "u", "ro", SND ". /", 0, "/usr/bin/rsync --server --sender " CAPS
+	    " -- . /proc/self/fd/#/", 1, DK_RSYNC, WALL_READ, 0, "" },
+	{ "u", "ro", SRV ". /", 0, "push not permitted", 0, 0, 0, 0, NULL },
+	{ "u", "laptop", SRV ". /", 0, "/usr/bin/rsync --server " CAPS
+	    " -- . /proc/self/fd/#/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", "laptop", SRV "--delete . /", 0, "--delete is not allowed by "
+	    "the no-delete policy", 0, 0, 0, 0, NULL },
+	{ "u", "laptop", SND ". /", 0, "pull not permitted", 0, 0, 0, 0,
+	    NULL },
+	{ "u", "laptop", "true", 0, "rule has no \"list\"", 0, 0, 0, 0, NULL },
+	{ "u", "laptop", "ls", 0, "ls not permitted by policy", 0, 0, 0, 0,
+	    NULL },
+	{ "u", "nov", SRV ". x/", 0, "/usr/bin/rsync --server " CAPS
+	    " --ignore-existing -- . /proc/self/fd/#/x/", 1, DK_RSYNC,
+	    WALL_WRITE, 0, "--ignore-existing" },
+	{ "u", "nov", SRV "--ignore-existing . x/", 0, "/usr/bin/rsync "
+	    "--server " CAPS " --ignore-existing -- . /proc/self/fd/#/x/", 1,
+	    DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", "nov", SRV "--inplace . x/", 0, "--inplace is not allowed by "
+	    "the no-overwrite policy", 0, 0, 0, 0, NULL },
+	{ "u", "mf", SRV ". x/", 0, "/usr/bin/rsync --server " CAPS
+	    " --munge-links --fake-super -- . /proc/self/fd/#/x/", 1, DK_RSYNC,
+	    WALL_WRITE, 0, "--munge-links --fake-super" },
+	{ "u", "mf", SRV "--munge-links . x/", 0, "/usr/bin/rsync --server "
+	    CAPS " --munge-links --fake-super -- . /proc/self/fd/#/x/", 1,
+	    DK_RSYNC, WALL_WRITE, 0, "--fake-super" },
+	{ "u", "lk", SRV ". x/", 0, "/usr/bin/rsync --server " CAPS
+	    " -- . /proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 1, "" },
+	{ "u", "lk", SND ". laptop/", 0, "/usr/bin/rsync --server --sender "
+	    CAPS " -- . /proc/self/fd/#/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", "abs", SRV ". @T@/srv/u/x/", 0, "/usr/bin/rsync --server "
+	    CAPS " -- . /proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	/* without "absolute", the same path is a new tree inside (N@T@) */
+	{ "u", NULL, SRV ". @T@/srv/u/x/", 0, "/usr/bin/rsync --server " CAPS
+	    " -- . /proc/self/fd/#@T@/srv/u/x/", 1, DK_RSYNC, WALL_WRITE, 0,
+	    "" },
+	/* keys and identities */
+	{ "u", "other", "true", 0, NULL, 1, DK_TRUE, 0, 0, NULL },
+	{ "u", "stolen", "true", 0, "denied by test.policy line 6", 0, 0, 0,
+	    0, NULL },
+	{ "g", NULL, "ls", 0, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "g", NULL, SRV ". x/", 0, "push not permitted", 0, 0, 0, 0, NULL },
+	{ "mallory", NULL, "true", 0, "denied by test.policy line 8", 0, 0, 0,
+	    0, NULL },
+	{ "nobody", NULL, "true", 0, "no rule permits user nobody", 0, 0, 0,
+	    0, NULL },
+	{ "nobody", "k", "true", 0, "no rule permits user nobody with key k",
+	    0, 0, 0, 0, NULL },
+	/* the command table */
+	{ "u", NULL, "", 0, "empty command", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "id", 0, "command not allowed: id", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "rsyncx --server . x", 0, "command not allowed: rsyncx",
+	    0, 0, 0, 0, NULL },
+	{ "u", NULL, "/usr/bin/rsync --server . x", 0, "command not allowed",
+	    0, 0, 0, 0, NULL },
+	{ "u", NULL, "LS", 0, "command not allowed", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "true x", 0, "true takes no arguments", 0, 0, 0, 0,
+	    NULL },
+	/* listings are judged whole: a permit cannot turn into a deny */
+	{ "u", NULL, "ls -x", 0, "ls: unknown option -x", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "du --max-depth=1", 0, "du: unknown option --max-depth",
+	    0, 0, 0, 0, NULL },
+	{ "u", NULL, "df laptop", 0, "df: operands are not allowed", 0, 0, 0,
+	    0, NULL },
+	{ "u", NULL, "du -s -a", 0, "-s and -a cannot be used together", 0,
+	    0, 0, 0, NULL },
+	{ "u", NULL, "ls evil/", 0, "leading outside the directory", 0, 0, 0,
+	    0, NULL },
+	{ "u", NULL, "ls ../u", 0, "\"..\" is not allowed", 0, 0, 0, 0,
+	    NULL },
+	{ "u", NULL, "ls nothere", 0, "No such file or directory", 0, 0, 0,
+	    0, NULL },
+	/* rsync refusals */
+	{ "u", NULL, SRV ". ../x/", 0, "\"..\" is not allowed", 0, 0, 0, 0,
+	    NULL },
+	{ "u", NULL, SND ". evil/passwd", 0, "leads outside the directory", 0,
+	    0, 0, 0, NULL },
+	{ "u", NULL, SRV "--link-dest=../../.. . laptop/", 0,
+	    "leads outside the directory", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "rsync --server -e ssh . x/", 0, "-e/--rsh is not "
+	    "allowed", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "rsync --server -slogDtpre.iLsfxCIvu", 0, "-s is not "
+	    "allowed", 0, 0, 0, 0, NULL },
+	{ "u", NULL, SRV "--daemon . x/", 0, "--daemon is not allowed", 0, 0,
+	    0, 0, NULL },
+	{ "u", NULL, SRV ". laptop/file.txt/x/", 0, "is not a directory", 0,
+	    0, 0, 0, NULL },
+	{ "u", "gone", "true", 0, "nothere: No such file or directory", 0, 0,
+	    0, 0, NULL },
+};
+
+static int
+is_pin(const struct decision *d, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < d->npins; i++)
+		if (d->pins[i].fd == fd)
+			return fcntl(fd, F_GETFD) != -1;
+	return 0;
+}
+
+START_TEST(t_decide)
+{
+	const struct row *t = &rows[_i];
+	char *groups[] = { "staff" };
+	struct who w = { t->user, "/nonexistent", 1000, groups, 0 };
+	char cmd[1024], *v[64], err[1024], got[8192], *p;
+	struct decision d;
+	struct policy *pol;
+	size_t n, i, tl, nops;
+	int rv;
+
+	w.ngroups = strcmp(t->user, "g") == 0;
+	/* @T@ in a row's command is the tree */
+	strlcpy(cmd, t->cmd, sizeof(cmd));
+	if ((p = strstr(cmd, "@T@")) != NULL) {
+		tl = strlen(top);
+		memmove(p + tl, p + 3, strlen(p + 3) + 1);
+		memcpy(p, top, tl);
+	}
+	n = split(cmd, v, sizeof(v) / sizeof(v[0]));
+	pol = load("");
+	err[0] = '\0';
+	rv = policy_decide(pol, &w, t->key, v, n, t->features, &d, err,
+	    sizeof(err));
+	if (!t->ok) {
+		ck_assert_msg(rv == -1, "%s was permitted", t->cmd);
+		ck_assert_msg(strstr(err, t->want) != NULL, "%s: reason \"%s\", "
+		    "want \"%s\"", t->cmd, err, t->want);
+		ck_assert_int_eq(d.rootfd, -1);
+		ck_assert_uint_eq(d.npins, 0);
+		policy_free(pol);
+		return;
+	}
+	ck_assert_msg(rv == 0, "%s: %s", t->cmd, err);
+	ck_assert_int_eq(d.kind, t->kind);
+	ck_assert_int_ne(d.rootfd, -1);
+	ck_assert_uint_eq(d.umask, 022);
+	if (t->kind == DK_RSYNC) {
+		shape(d.argv, d.argc, got, sizeof(got));
+		ck_assert_str_eq(got, t->want);
+		ck_assert_int_eq(d.wall, t->wall);
+		ck_assert_int_eq(d.lock, t->lock);
+		shape((char *const *)d.added, d.nadded, got, sizeof(got));
+		ck_assert_str_eq(got, t->added);
+		/* every descriptor the argv names is an open pin */
+		for (i = 0; i < d.argc; i++)
+			if ((p = strstr(d.argv[i], "/proc/self/fd/")) != NULL)
+				ck_assert_msg(is_pin(&d, atoi(p + 14)),
+				    "%s is not pinned", d.argv[i]);
+	} else if (t->kind == DK_LIST) {
+		/* every operand is pinned ("." when none was named) */
+		for (i = 1, nops = 0; i < n; i++)
+			nops += v[i][0] != '-';
+		ck_assert_uint_eq(d.list.nops, d.list.cmd == LC_DF ? 0 :
+		    nops > 0 ? nops : 1);
+		for (i = 0; i < d.list.nops; i++)
+			ck_assert_int_ne(fcntl(d.list.ops[i].fd, F_GETFD), -1);
+	}
+	decision_free(&d);
+	ck_assert_int_eq(d.rootfd, -1);
+	policy_free(pol);
+}
+END_TEST
+
+/* A policy with an error refuses everything, naming the first error. */
+START_TEST(t_policy_error)
+{
+	struct who w = { "u", "/nonexistent", 1000, NULL, 0 };
+	char *v[] = { "true", NULL }, err[512];
+	struct decision d;
+	struct policy *p = load("permit bogus u dir /x\n");
+
+	ck_assert_uint_gt(p->nerrors, 0);
+	ck_assert_int_eq(policy_decide(p, &w, NULL, v, 1, 0, &d, err,
+	    sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "policy error: test.policy:1:") != NULL,
+	    "%s", err);
+	policy_free(p);
+}
+END_TEST
+
+/* The policy's umask is the decision's; without one, 022. */
+START_TEST(t_umask)
+{
+	struct who w = { "u", "/nonexistent", 1000, NULL, 0 };
+	char *v[] = { "rsync", "--server", CAPS, ".", "x/", NULL };
+	char err[512];
+	struct decision d;
+	struct policy *p = load("umask 027\n");
+
+	ck_assert_int_eq(p->nerrors, 0);
+	ck_assert_int_eq(policy_decide(p, &w, NULL, v, 5, 0, &d, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(d.umask, 027);
+	decision_free(&d);
+	policy_free(p);
+}
+END_TEST
+
+/* Every command of the table, and nothing else, is found by its name. */
+START_TEST(t_commands)
+{
+	static const struct {
+		const char *verb;
+		int kind;
+	} verbs[] = {
+		{ "rsync", DK_RSYNC }, { "ls", DK_LIST }, { "du", DK_LIST },
+		{ "df", DK_LIST }, { "true", DK_TRUE }, { "sh", DK_NONE },
+		{ "rsync ", DK_NONE }, { "", DK_NONE }, { "lsx", DK_NONE },
+		{ "l", DK_NONE }, { "/bin/ls", DK_NONE },
+	};
+	const struct command *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		c = policy_command(verbs[i].verb);
+		ck_assert_int_eq(c ? c->kind : DK_NONE, verbs[i].kind);
+		if (c != NULL)
+			ck_assert_str_eq(c->name, verbs[i].verb);
+	}
+	ck_assert_int_eq(policy_command("ls")->sub, LC_LS);
+	ck_assert_int_eq(policy_command("du")->sub, LC_DU);
+	ck_assert_int_eq(policy_command("df")->sub, LC_DF);
+}
+END_TEST
+
+Suite *
+make_suite_decide(void)
+{
+	Suite *s = suite_create("decide");
+	TCase *tc = tcase_create("rows");
+
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, t_decide, 0, sizeof(rows) / sizeof(rows[0]));
+	tcase_add_test(tc, t_policy_error);
+	tcase_add_test(tc, t_umask);
+	tcase_add_test(tc, t_commands);
+	suite_add_tcase(s, tc);
+	return s;
+}
