@@ -91,11 +91,16 @@ tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshe
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
 	    -o tests/rshell-asan rshell/main.c $(LIB_SRC) $(BSD_LIBS)
 
-unit-check: tests/unit rshell/rshell
-	RSHELL=$(CURDIR)/rshell/rshell tests/unit
+# The stand-in rsync that tries every destructive system call (test_wall.c).
+tests/wallprobe: tests/wallprobe.c
+	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
-unit-check-asan: tests/unit-asan
-	RSHELL=$(CURDIR)/tests/rshell-asan ASAN_OPTIONS=detect_leaks=1 tests/unit-asan
+unit-check: tests/unit rshell/rshell tests/wallprobe
+	RSHELL=$(CURDIR)/rshell/rshell WALLPROBE=$(CURDIR)/tests/wallprobe tests/unit
+
+unit-check-asan: tests/unit-asan tests/wallprobe
+	RSHELL=$(CURDIR)/tests/rshell-asan WALLPROBE=$(CURDIR)/tests/wallprobe \
+	    ASAN_OPTIONS=detect_leaks=1 tests/unit-asan
 
 policy-check: rshell/rshell
 	tests/policy/run.sh $(CURDIR)/rshell/rshell
@@ -154,7 +159,7 @@ deb:
 
 clean:
 	rm -rf dist
-	rm -f rshell/rshell $(LIBS_A) tests/unit tests/unit-asan \
+	rm -f rshell/rshell $(LIBS_A) tests/unit tests/unit-asan tests/wallprobe \
 	    tests/rshell-asan tests/suites.inc $(FUZZERS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 

@@ -113,15 +113,16 @@ permitted(struct plan *pl, const struct who *w, const char *key,
 
 int
 policy_decide(const struct policy *p, const struct who *w, const char *key,
-    char *const *words, size_t nwords, unsigned features, struct decision *d,
-    char *err, size_t errlen)
+    char *const *words, size_t nwords, const struct caps *caps,
+    struct decision *d, char *err, size_t errlen)
 {
-	struct plan pl = { p, NULL, features, d, err, errlen };
+	struct plan pl = { p, NULL, caps, d, err, errlen };
 	const struct command *c;
 	int rv = 0;
 
 	memset(d, 0, sizeof(*d));
 	d->rootfd = -1;
+	d->tmpdir = -1;
 	if ((c = permitted(&pl, w, key, words, nwords)) == NULL)
 		return -1;
 	if (policy_expand_dir(pl.rule, w, d->dir, sizeof(d->dir), err,
@@ -137,6 +138,40 @@ policy_decide(const struct policy *p, const struct who *w, const char *key,
 	if (rv == -1)
 		decision_free(d);
 	return rv;
+}
+
+static unsigned
+rules_have(const struct policy *p, unsigned opts)
+{
+	size_t i;
+
+	for (i = 0; i < p->nrules; i++)
+		if (p->rules[i].permit && (p->rules[i].opts & opts) == opts)
+			return 1;
+	return 0;
+}
+
+/* The same conditions as choose_wall() in plan_rsync.c, said once more. */
+size_t
+policy_refused_here(const struct policy *p, const struct caps *c,
+    const char **out, size_t max)
+{
+	size_t n = 0;
+
+	if (c->confine == -1 && n < max)
+		out[n++] = "every rsync request: the accounts cannot read the "
+		    "policy's rsync to see whether it has --confine-root";
+	if (c->landlock == 0 && c->confine == 0 && n < max)
+		out[n++] = "every push, and pulls with -R or a path option: "
+		    "this kernel has no Landlock and rsync no --confine-root";
+	if (c->landlock < WALL_ABI_CREATE && n < max &&
+	    rules_have(p, RO_PUSH | RO_NOOVERWRITE))
+		out[n++] = "pushes under no-overwrite: they need Landlock ABI "
+		    "3 (Linux 6.2 or later)";
+	if (c->landlock == 0 && n < max &&
+	    rules_have(p, RO_PUSH | RO_NODELETE))
+		out[n++] = "pushes under no-delete: they need Landlock";
+	return n;
 }
 
 void
@@ -156,4 +191,5 @@ decision_free(struct decision *d)
 		close(d->rootfd);
 	memset(d, 0, sizeof(*d));
 	d->rootfd = -1;
+	d->tmpdir = -1;
 }

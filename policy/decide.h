@@ -22,14 +22,34 @@ enum decision_kind {
 	DK_TRUE,	/* built-in true */
 };
 
-/* What the kernel wall lets rsync do beneath DIRECTORY. */
+/*
+ * What the kernel wall (Landlock) lets rsync do beneath DIRECTORY.  The
+ * wall holds whatever rsync is told by the client, honest or not.
+ */
 enum wall_kind {
-	WALL_READ,	/* read only: a pull under a rule without push */
-	WALL_WRITE,	/* read, write, create and remove */
+	WALL_READ,	/* read only: a pull */
+	WALL_WRITE,	/* read, write, create and remove: a push */
+	WALL_KEEPDIRS,	/* WALL_WRITE, but no directory can be removed:
+			   a push under no-delete */
+	WALL_CREATE,	/* read and create only (files, directories,
+			   symlinks, and renames into place); the session's
+			   temporary directory gets WALL_WRITE: a push under
+			   no-overwrite */
 };
 
-/* Features of the configured rsync (decide's features argument). */
-#define RSF_CONFINE	0x1	/* has --confine-root and --drop-D (3.5+) */
+/* The Landlock ABI each wall needs: CREATE needs REFER and TRUNCATE. */
+#define WALL_ABI_CREATE	3
+
+/* What this machine offers (policy_decide's caps argument). */
+struct caps {
+	int	 confine;	/* the policy's rsync has --confine-root and
+				   --drop-D (3.5+): 1, 0, or -1 when it could
+				   not be read */
+	int	 landlock;	/* the kernel's Landlock ABI, 0 for none */
+};
+
+/* The session's temporary directory, beneath DIRECTORY (no-overwrite). */
+#define DECIDE_TMPDIR	".rshell-tmp."
 
 #define DECIDE_MAXPINS	64
 #define DECIDE_MAXADDED	8
@@ -59,6 +79,14 @@ struct decision {
 	int		  wall;		/* enum wall_kind */
 	int		  lock;		/* hold an exclusive lock on DIRECTORY
 					   while rsync runs */
+	int		  tmpdir;	/* the pin that stands for the session's
+					   temporary directory, or -1: the
+					   runner makes DIRECTORY/DECIDE_TMPDIR
+					   PID, puts it at that descriptor, and
+					   removes it afterwards */
+	int		  keepdir;	/* restore DIRECTORY's own mode and
+					   owner after the run: the wall
+					   does not cover metadata */
 
 	/* DK_LIST */
 	struct list_req	  list;
@@ -66,15 +94,23 @@ struct decision {
 
 /*
  * Decide on words (the split request) for who, with key (NULL: none).
- * features: RSF_* of the policy's rsync, looked at for DK_RSYNC only.
+ * caps: what the policy's rsync and the kernel offer, for DK_RSYNC only.
  * Returns 0 on permit with *d filled (free with decision_free), or -1 on
  * deny with a one-line reason in err.  Opens descriptors (DIRECTORY and
  * the pinned paths); on deny none stay open.
  */
 int	policy_decide(const struct policy *p, const struct who *w,
 	    const char *key, char *const *words, size_t nwords,
-	    unsigned features, struct decision *d, char *err, size_t errlen);
+	    const struct caps *caps, struct decision *d, char *err,
+	    size_t errlen);
 void	decision_free(struct decision *d);
+
+/*
+ * What the policy's rules would be refused on a machine with caps, for
+ * rshell -t: up to max one-line descriptions into out.  Returns how many.
+ */
+size_t	policy_refused_here(const struct policy *p, const struct caps *caps,
+	    const char **out, size_t max);
 
 /* A command rshell serves: a row of the command table. */
 struct command {

@@ -14,7 +14,7 @@
 struct plan {
 	const struct policy	*p;
 	const struct rule	*rule;
-	unsigned		 features;	/* RSF_* */
+	const struct caps	*caps;
 	struct decision		*d;
 	char			*err;
 	size_t			 errlen;

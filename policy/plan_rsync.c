@@ -169,6 +169,11 @@ path_option(struct plan *pl, struct strv *s, const struct rsync_pathopt *po,
 		addf(s, "--%s=-", po->name);
 		return 0;
 	}
+	/* The server would read the file and send its lines back as names. */
+	if (po->kind == RP_CWDREL && !(pl->rule->opts & RO_PULL))
+		return plan_fail(pl, "--%s=FILE is not allowed under a rule "
+		    "without pull: it sends the lines of a file here back "
+		    "(a local list goes as --%s=-)", po->name, po->name);
 	if (po->kind == RP_PARTIAL && po->value[0] != '/') {
 		/* A per-directory name, created inside each destination. */
 		if (confine_clean(po->value, rel, sizeof(rel), pl->err,
@@ -294,7 +299,9 @@ expand(struct plan *pl, const char *rel, struct strv *m)
 				return -1;
 			if (m->fail)
 				return plan_fail(pl, "out of memory");
-			qsort(m->v, m->n, sizeof(*m->v), cmp_str);
+			/* no match leaves m->v NULL: qsort may not see it */
+			if (m->n > 1)
+				qsort(m->v, m->n, sizeof(*m->v), cmp_str);
 		}
 	}
 	if (m->n == 0)
@@ -350,23 +357,106 @@ sender_path(struct plan *pl, struct strv *s, const char *path,
 	return rv;
 }
 
-/* What the rule adds to the client's options. */
-static void
-rule_options(struct plan *pl, const struct rsync_req *req, struct strv *s)
+/*
+ * The session's temporary directory under no-overwrite: a descriptor is
+ * reserved now (a duplicate of DIRECTORY) so that the argv is final; the
+ * runner makes the directory and puts it at that number.
+ */
+static int
+session_tmpdir(struct plan *pl, struct strv *s)
+{
+	struct decision *d = pl->d;
+	int fd;
+
+	if ((fd = fcntl(d->rootfd, F_DUPFD_CLOEXEC, 3)) == -1)
+		return plan_fail(pl, "cannot reserve a descriptor: %s",
+		    strerror(errno));
+	if (plan_pin(pl, fd, DECIDE_TMPDIR "PID") == -1)
+		return -1;
+	d->tmpdir = (int)d->npins - 1;
+	addf(s, "--temp-dir=/proc/self/fd/%d", fd);
+	return 0;
+}
+
+/*
+ * What the rule adds, after every option of the client's, so that rsync's
+ * last setting is the rule's.  The kernel wall holds the rest whatever the
+ * client's rsync does; these keep an honest client from running into it.
+ */
+static int
+rule_options(struct plan *pl, struct strv *s)
 {
 	unsigned ro = pl->rule->opts;
+	int push = pl->d->push;
 
-	if (ro & RO_MUNGELINKS && !(req->flags & RF_MUNGE))
-		add(s, "--munge-links");
-	if (ro & RO_FAKESUPER && !(req->flags & RF_FAKESUPER))
+	if (ro & RO_FAKESUPER)
 		add(s, "--fake-super");
-	if (ro & RO_NOOVERWRITE && pl->d->push && !(req->flags & RF_IGNEXIST))
+	if (ro & RO_MUNGELINKS)
+		add(s, "--munge-links");
+	if (push && ro & RO_NOOVERWRITE)
 		add(s, "--ignore-existing");
-	if (pl->features & RSF_CONFINE) {
+	/* No block checksums of the server's files go back to the client. */
+	if (push && !(ro & RO_PULL))
+		add(s, "--whole-file");
+	if (push && ro & RO_NOOVERWRITE && session_tmpdir(pl, s) == -1)
+		return -1;
+	/*
+	 * No set-id bit lands on disk, whatever mode the client sends: the
+	 * receiver applies --chmod to the modes it is sent.  Under
+	 * fake-super rsync itself keeps special bits off the file and in
+	 * its xattr, where a restore as root finds them: --chmod would
+	 * destroy them there.
+	 */
+	if (push && !(ro & RO_FAKESUPER))
+		add(s, "--chmod=ugo-s");
+	if (pl->caps->confine == 1) {
 		addf(s, "--confine-root=%s", pl->d->dir);
-		if (pl->d->push)
+		if (push)
 			add(s, "--drop-D");
 	}
+	return 0;
+}
+
+/*
+ * The wall the request runs behind, and whether this machine can build
+ * it.  Where the kernel has no Landlock and rsync no --confine-root,
+ * nothing would keep rsync inside DIRECTORY on the paths it walks itself,
+ * so what only those walls make safe is refused, and the reason says so.
+ */
+static int
+choose_wall(struct plan *pl, const struct rsync_req *req)
+{
+	const struct caps *c = pl->caps;
+	struct decision *d = pl->d;
+	unsigned ro = pl->rule->opts;
+
+	if (c->confine == -1)
+		return plan_fail(pl, "cannot read %s to see whether it has "
+		    "--confine-root: make it readable to the accounts",
+		    pl->p->rsync);
+	if (!d->push)
+		d->wall = req->flags & RF_REMOVESRC ? WALL_WRITE : WALL_READ;
+	else if (ro & RO_NOOVERWRITE)
+		d->wall = WALL_CREATE;
+	else
+		d->wall = ro & RO_NODELETE ? WALL_KEEPDIRS : WALL_WRITE;
+	if (c->landlock == 0 && c->confine == 0 && (d->push ||
+	    req->flags & RF_RELATIVE || req->npopts > 0))
+		return plan_fail(pl, "%s refused: this kernel has no Landlock "
+		    "and %s has no --confine-root (rsync 3.5), so nothing "
+		    "would keep rsync inside the directory", d->push ? "push" :
+		    req->flags & RF_RELATIVE ? "-R pull" : "pull with a path "
+		    "option", pl->p->rsync);
+	if (d->wall == WALL_CREATE && c->landlock < WALL_ABI_CREATE)
+		return plan_fail(pl, "no-overwrite needs Landlock ABI %d "
+		    "(Linux 6.2 or later), this kernel has %d: without it a "
+		    "modified client could overwrite files", WALL_ABI_CREATE,
+		    c->landlock);
+	if (d->wall == WALL_KEEPDIRS && c->landlock == 0)
+		return plan_fail(pl, "no-delete needs Landlock, which this "
+		    "kernel lacks: without it a modified client could remove "
+		    "directories");
+	return 0;
 }
 
 /* Every path of the request, resolved beneath DIRECTORY. */
@@ -411,9 +501,9 @@ assemble(struct plan *pl, const struct rsync_req *req, struct words *w)
 		add(&s, "--sender");
 	for (i = 0; i < req->nopts; i++)
 		add(&s, req->opts[i]);
+	addv(&s, &w->popts);
 	first = s.n;
 	addv(&s, &w->added);
-	addv(&s, &w->popts);
 	add(&s, "--");
 	add(&s, ".");
 	addv(&s, &w->paths);
@@ -441,12 +531,13 @@ plan_rsync(struct plan *pl, char *const *words, size_t nwords)
 		return -1;
 	memset(&w, 0, sizeof(w));
 	d->push = !(req.flags & RF_SENDER);
-	/* A pull under a rule that may push may remove what it sent. */
-	d->wall = d->push || (pl->rule->opts & RO_PUSH) ? WALL_WRITE :
-	    WALL_READ;
 	d->lock = d->push && (pl->rule->opts & RO_LOCK);
-	rule_options(pl, &req, &w.added);
-	rv = resolve(pl, &req, &w);
+	d->keepdir = 1;
+	rv = choose_wall(pl, &req);
+	if (rv == 0)
+		rv = resolve(pl, &req, &w);
+	if (rv == 0)
+		rv = rule_options(pl, &w.added);
 	if (rv == 0)
 		rv = assemble(pl, &req, &w);
 	strv_free(&w.added);

@@ -60,9 +60,11 @@ enum vkind {
 };
 
 /* Extra behaviour (struct ropt.x). */
-#define X_NOREL		0x1	/* clears RF_RELATIVE */
-#define X_PULLPUSH	0x2	/* on a pull, needs RO_PUSH as well */
-#define X_EMPTYOK	0x4	/* the value may be empty */
+#define X_NOREL		0x01	/* clears RF_RELATIVE */
+#define X_PULLPUSH	0x02	/* on a pull, needs RO_PUSH as well */
+#define X_EMPTYOK	0x04	/* the value may be empty */
+#define X_NEEDPULL	0x08	/* refused under a rule without pull */
+#define X_DROP		0x10	/* checked, then dropped: rshell decides */
 
 struct ropt {
 	const char	*name;	/* long name without "--", or NULL */
@@ -91,13 +93,22 @@ struct ropt {
  *		backup onto a name that exists replaces what is there;
  *	--partial-dir, --delay-updates: keep files in a staging directory and
  *		move them over existing names, or remove what is staged there.
- *  Harmless under no-overwrite (--ignore-existing still skips every name
- *  that exists): -c, -I, -u, --existing, --partial (a partial file only
- *  replaces a file that did not exist), --temp-dir (fresh random names),
- *  --link-dest/--compare-dest/--copy-dest (only read), --max-delete.
+ *	--partial: keeps a partial file under the final name.
+ *  Harmless under no-overwrite, where the kernel lets rsync create but not
+ *  change what exists: -c, -I, -u, --existing, --link-dest/--compare-dest/
+ *  --copy-dest (only read), --max-delete.
+ *  fake-super: --super, which would switch it off.
+ *  A rule without pull (X_NEEDPULL), where no content of existing files
+ *  may leave the server: -B/--block-size, --no-whole-file/--no-W (rshell
+ *  adds --whole-file, so no block checksums of the server's files are
+ *  sent to the client).
+ *  --temp-dir is checked and dropped (X_DROP): rsync's default is a
+ *  temporary file beside the destination, inside DIRECTORY, and under
+ *  no-overwrite rshell gives rsync a directory of the session's own.
  */
 #define NODEL	(RO_NODELETE | RO_NOOVERWRITE)
 #define NOOVR	RO_NOOVERWRITE
+#define FAKE	RO_FAKESUPER
 
 #define FLAG(n, l)		{ n, l, V_NONE, 0, 0, 0, 0, NULL }
 #define FSET(n, l, f, s, x)	{ n, l, V_NONE, 0, x, f, s, NULL }
@@ -139,7 +150,7 @@ static const struct ropt ropts[] = {
 	FLAG("fuzzy", 'y'),
 	FLAG("compress", 'z'),
 	FLAG("cvs-exclude", 'C'),
-	VAL("block-size", 'B', V_SIZE),
+	{ "block-size", 'B', V_SIZE, 0, X_NEEDPULL, 0, 0, NULL },
 	VAL("modify-window", '@', V_NUM),
 	{ NULL, 'e', V_CAPS, 0, 0, 0, 0, NULL },
 
@@ -147,13 +158,13 @@ static const struct ropt ropts[] = {
 	FSET("no-relative", 0, 0, 0, X_NOREL),
 	FLAG("no-implied-dirs", 0),
 	FLAG("no-r", 0),
-	FLAG("no-W", 0),
-	FLAG("no-whole-file", 0),
+	FSET("no-W", 0, 0, 0, X_NEEDPULL),
+	FSET("no-whole-file", 0, 0, 0, X_NEEDPULL),
 	FLAG("specials", 0),
 	FLAG("no-specials", 0),
 	FLAG("drop-D", 0),
 	FLAG("open-noatime", 0),
-	FLAG("super", 0),
+	FSET("super", 0, FAKE, 0, 0),
 	FSET("fake-super", 0, 0, RF_FAKESUPER, 0),
 	FLAG("preallocate", 0),
 	FLAG("existing", 0),
@@ -175,7 +186,7 @@ static const struct ropt ropts[] = {
 	FLAG("use-qsort", 0),
 	FLAG("msgs2stderr", 0),
 	FLAG("no-msgs2stderr", 0),
-	FLAG("partial", 0),
+	FSET("partial", 0, NOOVR, 0, 0),
 	FSET("delay-updates", 0, NOOVR, 0, 0),
 	FSET("inplace", 0, NOOVR, 0, 0),
 	FSET("append", 0, NOOVR, 0, 0),
@@ -187,8 +198,10 @@ static const struct ropt ropts[] = {
 	FSET("delete-after", 0, NODEL, RF_DELETE, 0),
 	FSET("delete-excluded", 0, NODEL, RF_DELETE, 0),
 	FSET("delete-missing-args", 0, NODEL, RF_DELETE, 0),
-	FSET("remove-source-files", 0, NODEL, RF_DELETE, X_PULLPUSH),
-	FSET("remove-sent-files", 0, NODEL, RF_DELETE, X_PULLPUSH),
+	FSET("remove-source-files", 0, NODEL, RF_DELETE | RF_REMOVESRC,
+	    X_PULLPUSH),
+	FSET("remove-sent-files", 0, NODEL, RF_DELETE | RF_REMOVESRC,
+	    X_PULLPUSH),
 	FSET("force", 0, NODEL, 0, 0),
 	VSET("max-delete", V_NUM, 0, RF_DELETE, 0),
 	VAL("timeout", 0, V_NUM),
@@ -211,7 +224,7 @@ static const struct ropt ropts[] = {
 	VSET("suffix", V_TEXT, NOOVR, 0, X_EMPTYOK),
 	PATH("backup-dir", RP_DESTREL, NOOVR),
 	PATH("partial-dir", RP_PARTIAL, NOOVR),
-	PATH("temp-dir", RP_DESTREL, 0),
+	{ "temp-dir", 0, V_PATH, RP_DESTREL, X_DROP, 0, 0, NULL },
 	PATH("link-dest", RP_DESTREL, 0),
 	PATH("compare-dest", RP_DESTREL, 0),
 	PATH("copy-dest", RP_DESTREL, 0),
@@ -434,8 +447,16 @@ allowed(struct state *st, const struct ropt *o)
 	if (o->forbid & st->ro & RO_NODELETE)
 		return fail(st, "%s is not allowed by the no-delete policy",
 		    display(o, nm, sizeof(nm)));
-	if (o->forbid & st->ro)
+	if (o->forbid & st->ro & RO_NOOVERWRITE)
 		return fail(st, "%s is not allowed by the no-overwrite policy",
+		    display(o, nm, sizeof(nm)));
+	if (o->forbid & st->ro & RO_FAKESUPER)
+		return fail(st, "%s is not allowed by the fake-super policy: "
+		    "it would switch fake-super off", display(o, nm,
+		    sizeof(nm)));
+	if (o->x & X_NEEDPULL && !(st->ro & RO_PULL))
+		return fail(st, "%s is not allowed under a rule without pull: "
+		    "no content of existing files leaves the server",
 		    display(o, nm, sizeof(nm)));
 	if (o->x & X_PULLPUSH && st->req->flags & RF_SENDER &&
 	    !(st->ro & RO_PUSH))
@@ -510,6 +531,8 @@ longopt(struct state *st, char *const *argv, size_t argc, size_t i)
 	if (!value_ok(o, v))
 		return fail(st, "bad value for --%s", o->name);
 	setflags(st, o);
+	if (o->x & X_DROP)
+		return (int)used;
 	if (o->kind == V_PATH)
 		return addpopt(st, o, v) == -1 ? -1 : (int)used;
 	if (addword(r->opts, &r->nopts, argv[i]) == -1 ||

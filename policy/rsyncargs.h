@@ -13,7 +13,7 @@
 /* How an option's path value is resolved (struct rsync_pathopt.kind). */
 enum rsync_pathkind {
 	RP_DESTREL,	/* relative to the destination dir: --link-dest,
-			   --compare-dest, --copy-dest, --backup-dir, --temp-dir */
+			   --compare-dest, --copy-dest, --backup-dir */
 	RP_PARTIAL,	/* --partial-dir: relative = a per-directory name */
 	RP_CWDREL,	/* relative to DIRECTORY: --files-from ("-" = stdin) */
 };
@@ -32,6 +32,8 @@ struct rsync_pathopt {
 #define RF_IGNEXIST	0x10	/* --ignore-existing already present */
 #define RF_MUNGE	0x20	/* --munge-links already present */
 #define RF_FAKESUPER	0x40	/* --fake-super already present */
+#define RF_REMOVESRC	0x80	/* --remove-source-files: a pull that
+				   removes what it sent */
 
 struct rsync_req {
 	unsigned	  flags;	/* RF_* */

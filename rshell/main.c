@@ -198,6 +198,8 @@ log_exit(struct session *s, const struct runres *r)
 	} else
 		logline_addf(&l, "status", "%d", r->status);
 	logline_addf(&l, "ms", "%ld", r->ms);
+	if (r->restored[0] != '\0')
+		logline_add(&l, "restored", r->restored);
 	emit(s, &l);
 }
 
@@ -273,9 +275,10 @@ run_builtin(struct session *s, struct decision *d, char *const *words,
     size_t n)
 {
 	struct timespec start;
-	struct runres r = { 0, 0, 0 };
+	struct runres r;
 	char *run, *joined;
 
+	memset(&r, 0, sizeof(r));
 	joined = run_join(words, n);
 	if (joined == NULL || asprintf(&run, "builtin:%s", joined) == -1)
 		deny(s, "out of memory");
@@ -305,9 +308,11 @@ print_dryrun(const struct decision *d, char *run)
 	printf("permit\n%s\n", run);
 	free(run);
 	for (i = 0; i < d->npins; i++)
-		printf("# fd %d: %s%s%s\n", d->pins[i].fd, d->dir,
+		printf("# fd %d: %s%s%s%s\n", d->pins[i].fd, d->dir,
 		    strcmp(d->pins[i].rel, ".") ? "/" : "",
-		    strcmp(d->pins[i].rel, ".") ? d->pins[i].rel : "");
+		    strcmp(d->pins[i].rel, ".") ? d->pins[i].rel : "",
+		    (int)i == d->tmpdir ? " (made for the session, removed "
+		    "after it)" : "");
 	exit(0);
 }
 
@@ -315,21 +320,24 @@ static void __attribute__((noreturn))
 session(struct session *s, const char *c, const char *orig)
 {
 	const struct command *cmd;
+	struct caps caps = { 0, 0 };
 	struct decision d;
 	struct words w;
 	struct runres r;
 	char err[PATH_MAX + 64], *run;
-	unsigned features;
 
 	if (c == NULL)
 		deny(s, "interactive login is not allowed");
 	resolve_request(s, c, orig);
 	if (words_split(s->request, &w, err, sizeof(err)) == -1)
 		deny(s, err);
-	/* Only an rsync request needs to know what the rsync binary has. */
-	features = w.n > 0 && (cmd = policy_command(w.v[0])) != NULL &&
-	    cmd->kind == DK_RSYNC ? run_rsync_features(s->policy->rsync) : 0;
-	if (policy_decide(s->policy, &s->who, s->key, w.v, w.n, features,
+	/* Only an rsync request needs to know what rsync and the kernel have. */
+	if (w.n > 0 && (cmd = policy_command(w.v[0])) != NULL &&
+	    cmd->kind == DK_RSYNC) {
+		caps.confine = run_rsync_confine(s->policy->rsync);
+		caps.landlock = wall_abi();
+	}
+	if (policy_decide(s->policy, &s->who, s->key, w.v, w.n, &caps,
 	    &d, err, sizeof(err)) == -1)
 		deny(s, err);
 	if (d.kind != DK_RSYNC)
@@ -361,26 +369,40 @@ static int
 check_policy(struct session *s)
 {
 	struct policy *p = s->policy;
-	size_t i;
-	int abi;
+	const char *refused[8];
+	struct caps caps;
+	struct stat st;
+	size_t i, n;
 
 	for (i = 0; i < p->nerrors; i++)
 		fprintf(stderr, "%s\n", p->errors[i]);
-	if (run_rsync_features(p->rsync) & RSF_CONFINE)
+	caps.confine = run_rsync_confine(p->rsync);
+	if (caps.confine == 1)
 		printf("%s: rsync %s supports --confine-root and --drop-D: "
 		    "added to every request\n", p->file, p->rsync);
-	else
+	else if (caps.confine == 0)
 		printf("%s: rsync %s lacks --confine-root and --drop-D "
 		    "(rsync 3.5 or later has them): filter rules sent over "
 		    "the protocol are not confined by rsync\n", p->file,
 		    p->rsync);
-	if ((abi = wall_abi()) > 0)
+	/* The accounts are not root: they read it as others do. */
+	if (caps.confine == -1 || stat(p->rsync, &st) == -1 ||
+	    !(st.st_mode & S_IROTH)) {
+		printf("%s: rsync %s cannot be read by the accounts\n",
+		    p->file, p->rsync);
+		caps.confine = -1;
+	}
+	if ((caps.landlock = wall_abi()) > 0)
 		printf("%s: Landlock ABI %d: rsync is walled into its "
-		    "directory\n", p->file, abi);
+		    "directory\n", p->file, caps.landlock);
 	else
 		printf("%s: this kernel has no Landlock: rsync runs without "
 		    "the kernel wall (paths are still checked and pinned)\n",
 		    p->file);
+	n = policy_refused_here(p, &caps, refused, 8);
+	for (i = 0; i < n; i++)
+		printf("%s: refused on this machine: %s\n", p->file,
+		    refused[i]);
 	if (p->nerrors == 0)
 		printf("%s: ok, %zu rule%s\n", p->file, p->nrules,
 		    p->nrules == 1 ? "" : "s");

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "tmpdir.h"
 #include "wall.h"
 
 static volatile sig_atomic_t child_pid;
@@ -75,20 +76,24 @@ rodata_range(int fd, off_t *off, off_t *len)
  * data, in chunks, so that the scan adds little time and nothing to
  * rshell's resident size.
  */
-unsigned
-run_rsync_features(const char *path)
+int
+run_rsync_confine(const char *path)
 {
 	static const char needle[] = "confine-root";
 	static char buf[16 * 1024];
 	const size_t keep = sizeof(needle) - 2;
 	size_t have = 0, want;
 	off_t off, len;
-	unsigned f = 0;
+	int f = 0;
 	ssize_t r;
 	int fd;
 
+	/*
+	 * An rsync the account cannot read (mode 0711) might have it or
+	 * not: that is not a guess to make, the caller refuses.
+	 */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
-		return 0;
+		return -1;
 	rodata_range(fd, &off, &len);
 again:
 	for (;;) {
@@ -102,7 +107,7 @@ again:
 			len -= r;
 		have += (size_t)r;
 		if (memmem(buf, have, needle, sizeof(needle) - 1) != NULL) {
-			f |= RSF_CONFINE;
+			f = 1;
 			break;
 		}
 		if (have > keep) {
@@ -239,33 +244,54 @@ child(const struct decision *d, char *const *envp, int ruleset,
 	_exit(127);
 }
 
-int
-run_rsync(const struct decision *d, const struct who *w, const char *shell,
-    struct runres *res, char *err, size_t errlen)
+/*
+ * A push may not change DIRECTORY itself: rsync would give it the mode
+ * and owner of the client's top directory (0777, say), which the
+ * administrator chose.  Whatever changed is put back and reported.
+ */
+static void
+restore_dir(const struct decision *d, const struct stat *was,
+    struct runres *res)
+{
+	struct stat now;
+	int fd;
+
+	res->restored[0] = '\0';
+	if (fstat(d->rootfd, &now) == -1 || (now.st_mode == was->st_mode &&
+	    now.st_uid == was->st_uid && now.st_gid == was->st_gid))
+		return;
+	if ((fd = openat(d->rootfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return;
+	if ((now.st_uid != was->st_uid || now.st_gid != was->st_gid) &&
+	    fchown(fd, was->st_uid, was->st_gid) == 0)
+		strlcpy(res->restored, "owner", sizeof(res->restored));
+	/* fchown may clear set-id bits: the mode goes back after it. */
+	if (fstat(fd, &now) == 0 && now.st_mode != was->st_mode &&
+	    fchmod(fd, was->st_mode & 07777) == 0)
+		strlcat(res->restored, res->restored[0] ? ",mode" : "mode",
+		    sizeof(res->restored));
+	close(fd);
+}
+
+/* Start rsync behind the wall, forward signals, wait; -1: not started. */
+static int
+spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
+    char *err, size_t errlen)
 {
 	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
 	struct sigaction sa, old[4];
-	struct timespec start;
-	struct childenv env;
 	volatile int failed = 0;
 	sigset_t all, prev;
 	pid_t pid;
 	size_t i;
-	int st, ruleset;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	make_env(&env, w, shell);
-	ruleset = wall_build(d, err, errlen);
-	if (ruleset == -1 && errno != EOPNOTSUPP && errno != ENOSYS)
-		return -1;
 	/* No signal may arrive between vfork and recording the child. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &prev);
 	pid = vfork();
 	if (pid == 0)
-		child(d, env.envp, ruleset, &failed, &prev);
-	if (ruleset != -1)
-		close(ruleset);
+		child(d, envp, ruleset, &failed, &prev);
 	if (pid == -1) {
 		sigprocmask(SIG_SETMASK, &prev, NULL);
 		snprintf(err, errlen, "fork: %s", strerror(errno));
@@ -273,7 +299,7 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 	}
 	if (failed) {
 		/* The child has exited: vfork returns after exec or _exit. */
-		waitpid(pid, &st, 0);
+		waitpid(pid, st, 0);
 		sigprocmask(SIG_SETMASK, &prev, NULL);
 		snprintf(err, errlen, "cannot run %s in %s: %s", d->argv[0],
 		    d->dir, strerror(failed));
@@ -286,7 +312,7 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 	for (i = 0; i < 4; i++)
 		sigaction(sigs[i], &sa, &old[i]);
 	sigprocmask(SIG_SETMASK, &prev, NULL);
-	while (waitpid(pid, &st, 0) == -1)
+	while (waitpid(pid, st, 0) == -1)
 		if (errno != EINTR) {
 			snprintf(err, errlen, "waitpid: %s", strerror(errno));
 			return -1;
@@ -294,8 +320,51 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 	child_pid = 0;
 	for (i = 0; i < 4; i++)
 		sigaction(sigs[i], &old[i], NULL);
-	res->ms = run_elapsed_ms(&start);
-	res->signo = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-	res->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	return 0;
+}
+
+int
+run_rsync(const struct decision *d, const struct who *w, const char *shell,
+    struct runres *res, char *err, size_t errlen)
+{
+	struct timespec start;
+	struct childenv env;
+	struct stat dirst;
+	int st, ruleset, lockfd = -1, rv = -1;
+
+	memset(res, 0, sizeof(*res));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	make_env(&env, w, shell);
+	if (fstat(d->rootfd, &dirst) == -1) {
+		snprintf(err, errlen, "%s: %s", d->dir, strerror(errno));
+		return -1;
+	}
+	if (d->tmpdir != -1 && (lockfd = tmpdir_make(d, err, errlen)) == -1)
+		return -1;
+	ruleset = wall_build(d, err, errlen);
+	/*
+	 * No Landlock is no error only for the walls the decision let pass
+	 * without it: it refused the others on a kernel that lacks it.
+	 */
+	if (ruleset == -1 && (errno == EOPNOTSUPP || errno == ENOSYS) &&
+	    d->wall != WALL_READ && d->wall != WALL_WRITE)
+		snprintf(err, errlen, "this kernel has no Landlock: the rule's "
+		    "wall cannot be built");
+	else if (ruleset != -1 || errno == EOPNOTSUPP || errno == ENOSYS) {
+		rv = spawn(d, env.envp, ruleset, &st, err, errlen);
+		if (ruleset != -1)
+			close(ruleset);
+	}
+	if (rv == 0) {
+		res->ms = run_elapsed_ms(&start);
+		res->signo = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+		res->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		if (d->keepdir)
+			restore_dir(d, &dirst, res);
+	}
+	if (lockfd != -1) {
+		tmpdir_remove(d);
+		close(lockfd);
+	}
+	return rv;
 }

@@ -10,10 +10,16 @@ struct runres {
 	int	 status;	/* exit status, or -1 when killed */
 	int	 signo;		/* the signal that killed it, or 0 */
 	long	 ms;		/* wall time */
+	char	 restored[32];	/* what of DIRECTORY's own owner and mode
+				   was put back ("mode", "owner,mode"), or
+				   "" */
 };
 
-/* RSF_* features of the rsync binary at path (decide.h). */
-unsigned	 run_rsync_features(const char *path);
+/*
+ * Does the rsync binary at path have --confine-root and --drop-D (3.5+)?
+ * 1 or 0, or -1 when it cannot be read.
+ */
+int		 run_rsync_confine(const char *path);
 
 /*
  * Fork and execve d->argv with cwd DIRECTORY, a fresh environment for w,

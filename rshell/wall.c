@@ -125,6 +125,31 @@ allow_path(int ruleset, const char *path, uint64_t access, uint64_t handled,
 	return rv;
 }
 
+/*
+ * What rsync may do beneath DIRECTORY.  Create-only: new files come from
+ * the session's temporary directory by rename (REFER, MAKE_REG), so
+ * nothing that exists can be opened for writing, truncated, renamed over
+ * or removed.  Landlock's REFER rule also keeps a hostile rsync from
+ * linking or renaming an existing file into the temporary directory,
+ * where it would gain the right to write it.
+ */
+static uint64_t
+dir_access(int wall)
+{
+	switch (wall) {
+	case WALL_WRITE:
+		return FS_READ | FS_WRITE;
+	case WALL_KEEPDIRS:
+		return (FS_READ | FS_WRITE) & ~LANDLOCK_ACCESS_FS_REMOVE_DIR;
+	case WALL_CREATE:
+		return FS_READ | LANDLOCK_ACCESS_FS_MAKE_REG |
+		    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_SYM |
+		    LANDLOCK_ACCESS_FS_REFER;
+	default:
+		return FS_READ;
+	}
+}
+
 int
 wall_build(const struct decision *d, char *err, size_t errlen)
 {
@@ -145,8 +170,9 @@ wall_build(const struct decision *d, char *err, size_t errlen)
 	    sizeof(attr), 0);
 	if (ruleset == -1)
 		goto fail;
-	if (allow_fd(ruleset, d->rootfd, d->wall == WALL_READ ? FS_READ :
-	    FS_READ | FS_WRITE, handled, 1) == -1)
+	if (allow_fd(ruleset, d->rootfd, dir_access(d->wall), handled, 1) ==
+	    -1 || (d->tmpdir != -1 && allow_fd(ruleset,
+	    d->pins[d->tmpdir].fd, FS_READ | FS_WRITE, handled, 1) == -1))
 		goto fail;
 	for (i = 0; sysdirs[i] != NULL; i++)
 		if (allow_path(ruleset, sysdirs[i], FS_READ | FS_EXEC,

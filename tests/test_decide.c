@@ -153,150 +153,224 @@ shape(char *const *v, size_t n, char *out, size_t len)
 	}
 }
 
+/* What the machine offers, for a row (struct caps). */
+enum { LL, LLC, BARE, CONF, LL2, UNREAD };
+static const struct caps machines[] = {
+	[LL] = { 0, 7 },	/* Landlock, an rsync before 3.5 */
+	[LLC] = { 1, 7 },	/* Landlock and rsync 3.5 */
+	[BARE] = { 0, 0 },	/* neither */
+	[CONF] = { 1, 0 },	/* rsync 3.5 only */
+	[LL2] = { 1, 2 },	/* Landlock without TRUNCATE */
+	[UNREAD] = { -1, 7 },	/* an rsync the account cannot read */
+};
+
+#define CHMOD	"--chmod=ugo-s"
+#define RUN	"/usr/bin/rsync --server " CAPS " "
+#define RUNS	"/usr/bin/rsync --server --sender " CAPS " "
+
 static const struct row {
 	const char	*user, *key, *cmd;
-	unsigned	 features;
+	int		 machine;
 	const char	*want;	/* deny: reason substring; rsync permit: the
 				   argv shape; other permits: NULL */
 	int		 ok, kind, wall, lock;
 	const char	*added;	/* rsync: the words the rule added */
 } rows[] = {
 	/* kinds */
-	{ "u", NULL, "true", 0, NULL, 1, DK_TRUE, 0, 0, NULL },
-	{ "u", NULL, "ls -l", 0, NULL, 1, DK_LIST, 0, 0, NULL },
-	{ "u", NULL, "du -sh laptop", 0, NULL, 1, DK_LIST, 0, 0, NULL },
-	{ "u", NULL, "df -h", 0, NULL, 1, DK_LIST, 0, 0, NULL },
-	{ "u", NULL, SRV ". laptop/", 0, "/usr/bin/rsync --server " CAPS
-	    " -- . /proc/self/fd/#/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
-	{ "u", NULL, SND ". laptop", 0, "/usr/bin/rsync --server --sender "
-	    CAPS " -- . /proc/self/fd/#/laptop", 1, DK_RSYNC, WALL_WRITE, 0,
-	    "" },
-	{ "u", NULL, SRV ". new/", RSF_CONFINE, "/usr/bin/rsync --server "
-	    CAPS " --confine-root=@T@/srv/u --drop-D -- . /proc/self/fd/#/new/",
-	    1, DK_RSYNC, WALL_WRITE, 0, "--confine-root=@T@/srv/u --drop-D" },
-	{ "u", NULL, SND ". laptop/", RSF_CONFINE, "/usr/bin/rsync --server "
-	    "--sender " CAPS " --confine-root=@T@/srv/u -- . /proc/self/fd/#/",
-	    1, DK_RSYNC, WALL_WRITE, 0, "--confine-root=@T@/srv/u" },
-	{ "u", NULL, SRV "--link-dest=../prev . laptop/", 0, "/usr/bin/rsync "
-	    "--server " CAPS " --link-dest /proc/self/fd/#/ -- . "
-	    "/proc/self/fd/#/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", NULL, "true", LL, NULL, 1, DK_TRUE, 0, 0, NULL },
+	{ "u", NULL, "ls -l", LL, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "u", NULL, "du -sh laptop", LL, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "u", NULL, "df -h", LL, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "u", NULL, SRV ". laptop/", LL, RUN CHMOD " -- . /proc/self/fd/#/",
+	    1, DK_RSYNC, WALL_WRITE, 0, CHMOD },
+	{ "u", NULL, SND ". laptop", LL, RUNS "-- . /proc/self/fd/#/laptop",
+	    1, DK_RSYNC, WALL_READ, 0, "" },
+	{ "u", NULL, SRV ". new/", LLC, RUN CHMOD " --confine-root=@T@/srv/u "
+	    "--drop-D -- . /proc/self/fd/#/new/", 1, DK_RSYNC, WALL_WRITE, 0,
+	    CHMOD " --confine-root=@T@/srv/u --drop-D" },
+	{ "u", NULL, SND ". laptop/", LLC, RUNS "--confine-root=@T@/srv/u -- "
+	    ". /proc/self/fd/#/", 1, DK_RSYNC, WALL_READ, 0,
+	    "--confine-root=@T@/srv/u" },
+	/* the rule's options come after every option of the client's */
+	{ "u", NULL, SRV "--link-dest=../prev . laptop/", LL, RUN "--link-dest "
+	    "/proc/self/fd/#/ " CHMOD " -- . /proc/self/fd/#/", 1, DK_RSYNC,
+	    WALL_WRITE, 0, CHMOD },
 	/* a pull's wildcards are expanded inside DIRECTORY */
-	{ "u", NULL, SND ". la*", 0, "/usr/bin/rsync --server --sender " CAPS
-	    " -- . /proc/self/fd/#/laptop", 1, DK_RSYNC, WALL_WRITE, 0, "" },
-	{ "u", NULL, SND ". la*/file.txt", 0, "/usr/bin/rsync --server "
-	    "--sender " CAPS " -- . /proc/self/fd/#/file.txt", 1, DK_RSYNC,
-	    WALL_WRITE, 0, "" },
+	{ "u", NULL, SND ". la*", LL, RUNS "-- . /proc/self/fd/#/laptop", 1,
+	    DK_RSYNC, WALL_READ, 0, "" },
+	{ "u", NULL, SND ". la*/file.txt", LL, RUNS "-- . "
+	    "/proc/self/fd/#/file.txt", 1, DK_RSYNC, WALL_READ, 0, "" },
 	/* a match through the symlink out refuses the whole request */
-	{ "u", NULL, SND ". */file.txt", 0, "path evil/file.txt leads outside",
-	    0, 0, 0, 0, NULL },
-	{ "u", NULL, SND ". p*", 0, "/usr/bin/rsync --server --sender " CAPS
-	    " -- . /proc/self/fd/#/photo[1].jpg /proc/self/fd/#/prev", 1,
-	    DK_RSYNC, WALL_WRITE, 0, "" },
-	{ "u", NULL, SND ". photo[1].jpg", 0, "/usr/bin/rsync --server "
-	    "--sender " CAPS " -- . /proc/self/fd/#/photo[1].jpg", 1, DK_RSYNC,
-	    WALL_WRITE, 0, "" },
-	{ "u", NULL, SND ". zz*", 0, "/usr/bin/rsync --server --sender " CAPS
-	    " -- . /proc/self/fd/#/zz*", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", NULL, SND ". */file.txt", LL, "path evil/file.txt leads "
+	    "outside", 0, 0, 0, 0, NULL },
+	{ "u", NULL, SND ". p*", LL, RUNS "-- . /proc/self/fd/#/photo[1].jpg "
+	    "/proc/self/fd/#/prev", 1, DK_RSYNC, WALL_READ, 0, "" },
+	{ "u", NULL, SND ". photo[1].jpg", LL, RUNS "-- . "
+	    "/proc/self/fd/#/photo[1].jpg", 1, DK_RSYNC, WALL_READ, 0, "" },
+	{ "u", NULL, SND ". zz*", LL, RUNS "-- . /proc/self/fd/#/zz*", 1,
+	    DK_RSYNC, WALL_READ, 0, "" },
 	/* a wildcard never reads through it: no match, the name as is */
-	{ "u", NULL, SND ". ev*/pass*", 0, "/usr/bin/rsync --server --sender "
-	    CAPS " -- . /proc/self/fd/#/ev*/pass*", 1, DK_RSYNC, WALL_WRITE, 0,
-	    "" },
+	{ "u", NULL, SND ". ev*/pass*", LL, RUNS "-- . "
+	    "/proc/self/fd/#/ev*/pass*", 1, DK_RSYNC, WALL_READ, 0, "" },
 	/* --relative paths stay relative, with the client's marker */
 	{ "u", NULL, "rsync --server --sender -logDtpRre.iLsfxCIvu . "
-	    "laptop/./file.txt", 0, "/usr/bin/rsync --server --sender "
+	    "laptop/./file.txt", LL, "/usr/bin/rsync --server --sender "
 	    "-logDtpRre.iLsfxCIvu -- . laptop/./file.txt", 1, DK_RSYNC,
-	    WALL_WRITE, 0, "" },
+	    WALL_READ, 0, "" },
 	{ "u", NULL, "rsync --server --sender -logDtpRre.iLsfxCIvu . "
-	    "evil/passwd", 0, "leads outside", 0, 0, 0, 0, NULL },
+	    "evil/passwd", LL, "leads outside", 0, 0, 0, 0, NULL },
+	/* a pull that removes what it sent needs push, and may write */
+	{ "u", NULL, SND "--remove-source-files . laptop/", LL, RUNS
+	    "--remove-source-files -- . /proc/self/fd/#/", 1, DK_RSYNC,
+	    WALL_WRITE, 0, "" },
 	/* rule options */
-	{ "u", "ro", SND ". /", 0, "/usr/bin/rsync --server --sender " CAPS
-	    " -- . /proc/self/fd/#/", 1, DK_RSYNC, WALL_READ, 0, "" },
-	{ "u", "ro", SRV ". /", 0, "push not permitted", 0, 0, 0, 0, NULL },
-	{ "u", "laptop", SRV ". /", 0, "/usr/bin/rsync --server " CAPS
-	    " -- . /proc/self/fd/#/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
-	{ "u", "laptop", SRV "--delete . /", 0, "--delete is not allowed by "
+	{ "u", "ro", SND ". /", LL, RUNS "-- . /proc/self/fd/#/", 1, DK_RSYNC,
+	    WALL_READ, 0, "" },
+	{ "u", "ro", SRV ". /", LL, "push not permitted", 0, 0, 0, 0, NULL },
+	{ "u", "ro", SND "--remove-source-files . /", LL, "needs the push "
+	    "permission", 0, 0, 0, 0, NULL },
+	{ "u", "laptop", SRV ". /", LL, RUN "--whole-file " CHMOD " -- . "
+	    "/proc/self/fd/#/", 1, DK_RSYNC, WALL_KEEPDIRS, 0,
+	    "--whole-file " CHMOD },
+	{ "u", "laptop", SRV "--delete . /", LL, "--delete is not allowed by "
 	    "the no-delete policy", 0, 0, 0, 0, NULL },
-	{ "u", "laptop", SND ". /", 0, "pull not permitted", 0, 0, 0, 0,
+	{ "u", "laptop", SND ". /", LL, "pull not permitted", 0, 0, 0, 0,
 	    NULL },
-	{ "u", "laptop", "true", 0, "rule has no \"list\"", 0, 0, 0, 0, NULL },
-	{ "u", "laptop", "ls", 0, "ls not permitted by policy", 0, 0, 0, 0,
+	{ "u", "laptop", "true", LL, "rule has no \"list\"", 0, 0, 0, 0, NULL },
+	{ "u", "laptop", "ls", LL, "ls not permitted by policy", 0, 0, 0, 0,
 	    NULL },
-	{ "u", "nov", SRV ". x/", 0, "/usr/bin/rsync --server " CAPS
-	    " --ignore-existing -- . /proc/self/fd/#/x/", 1, DK_RSYNC,
-	    WALL_WRITE, 0, "--ignore-existing" },
-	{ "u", "nov", SRV "--ignore-existing . x/", 0, "/usr/bin/rsync "
-	    "--server " CAPS " --ignore-existing -- . /proc/self/fd/#/x/", 1,
-	    DK_RSYNC, WALL_WRITE, 0, "" },
-	{ "u", "nov", SRV "--inplace . x/", 0, "--inplace is not allowed by "
+	/* push-only: no content of what is there goes back */
+	{ "u", "laptop", SRV "-B1 . /", LL, "--block-size/-B is not allowed "
+	    "under a rule without pull", 0, 0, 0, 0, NULL },
+	{ "u", "laptop", SRV "--block-size=1 . /", LL, "--block-size/-B is "
+	    "not allowed under a rule without pull", 0, 0, 0, 0, NULL },
+	{ "u", "laptop", SRV "--no-W . /", LL, "--no-W is not allowed under a "
+	    "rule without pull", 0, 0, 0, 0, NULL },
+	{ "u", "laptop", SRV "--no-whole-file . /", LL, "--no-whole-file is "
+	    "not allowed under a rule without pull", 0, 0, 0, 0, NULL },
+	{ "u", "laptop", SRV "--files-from=list . /", LL, "--files-from=FILE "
+	    "is not allowed under a rule without pull", 0, 0, 0, 0, NULL },
+	{ "u", "laptop", SRV "--files-from=- --from0 . /", LL, RUN
+	    "--from0 --files-from=- --whole-file " CHMOD " -- . "
+	    "/proc/self/fd/#/", 1, DK_RSYNC, WALL_KEEPDIRS, 0,
+	    "--whole-file " CHMOD },
+	{ "u", NULL, SRV "-B8192 . x/", LL, RUN "-B8192 " CHMOD " -- . "
+	    "/proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 0, CHMOD },
+	/* no-overwrite: create-only, new files come from the session's dir */
+	{ "u", "nov", SRV ". x/", LL, RUN "--ignore-existing --whole-file "
+	    "--temp-dir=/proc/self/fd/# " CHMOD " -- . /proc/self/fd/#/x/", 1,
+	    DK_RSYNC, WALL_CREATE, 0, "--ignore-existing --whole-file "
+	    "--temp-dir=/proc/self/fd/# " CHMOD },
+	{ "u", "nov", SRV "--temp-dir=/tmp . x/", LL, RUN "--ignore-existing "
+	    "--whole-file --temp-dir=/proc/self/fd/# " CHMOD " -- . "
+	    "/proc/self/fd/#/x/", 1, DK_RSYNC, WALL_CREATE, 0,
+	    "--ignore-existing --whole-file --temp-dir=/proc/self/fd/# " CHMOD },
+	{ "u", "nov", SRV "--inplace . x/", LL, "--inplace is not allowed by "
 	    "the no-overwrite policy", 0, 0, 0, 0, NULL },
-	{ "u", "mf", SRV ". x/", 0, "/usr/bin/rsync --server " CAPS
-	    " --munge-links --fake-super -- . /proc/self/fd/#/x/", 1, DK_RSYNC,
-	    WALL_WRITE, 0, "--munge-links --fake-super" },
-	{ "u", "mf", SRV "--munge-links . x/", 0, "/usr/bin/rsync --server "
-	    CAPS " --munge-links --fake-super -- . /proc/self/fd/#/x/", 1,
-	    DK_RSYNC, WALL_WRITE, 0, "--fake-super" },
-	{ "u", "lk", SRV ". x/", 0, "/usr/bin/rsync --server " CAPS
-	    " -- . /proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 1, "" },
-	{ "u", "lk", SND ". laptop/", 0, "/usr/bin/rsync --server --sender "
-	    CAPS " -- . /proc/self/fd/#/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
-	{ "u", "abs", SRV ". @T@/srv/u/x/", 0, "/usr/bin/rsync --server "
-	    CAPS " -- . /proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", "nov", SRV "--partial . x/", LL, "--partial is not allowed by "
+	    "the no-overwrite policy", 0, 0, 0, 0, NULL },
+	{ "u", "nov", SRV "--append . x/", LL, "--append is not allowed by "
+	    "the no-overwrite policy", 0, 0, 0, 0, NULL },
+	{ "u", "nov", SRV "--delay-updates . x/", LL, "--delay-updates is not "
+	    "allowed", 0, 0, 0, 0, NULL },
+	{ "u", "nov", SRV "-b . x/", LL, "--backup/-b is not allowed", 0, 0,
+	    0, 0, NULL },
+	{ "u", "nov", SRV ". x/", LL2, "no-overwrite needs Landlock ABI 3", 0,
+	    0, 0, 0, NULL },
+	{ "u", "nov", SRV ". x/", BARE, "this kernel has no Landlock", 0, 0,
+	    0, 0, NULL },
+	{ "u", "mf", SRV ". x/", LL, RUN "--fake-super --munge-links "
+	    "--whole-file -- . /proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 0,
+	    "--fake-super --munge-links --whole-file" },
+	{ "u", "mf", SRV "--munge-links . x/", LL, RUN "--munge-links "
+	    "--fake-super --munge-links --whole-file -- . /proc/self/fd/#/x/",
+	    1, DK_RSYNC, WALL_WRITE, 0, "--fake-super --munge-links "
+	    "--whole-file" },
+	{ "u", "mf", SRV "--fake-super --super . x/", LL, "--super is not "
+	    "allowed by the fake-super policy", 0, 0, 0, 0, NULL },
+	{ "u", NULL, SRV "--super . x/", LL, RUN "--super " CHMOD " -- . "
+	    "/proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 0, CHMOD },
+	{ "u", "lk", SRV ". x/", LL, RUN CHMOD " -- . /proc/self/fd/#/x/", 1,
+	    DK_RSYNC, WALL_WRITE, 1, CHMOD },
+	{ "u", "lk", SND ". laptop/", LL, RUNS "-- . /proc/self/fd/#/", 1,
+	    DK_RSYNC, WALL_READ, 0, "" },
+	{ "u", "abs", SRV ". @T@/srv/u/x/", LL, RUN CHMOD " -- . "
+	    "/proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 0, CHMOD },
 	/* without "absolute", the same path is a new tree inside (N@T@) */
-	{ "u", NULL, SRV ". @T@/srv/u/x/", 0, "/usr/bin/rsync --server " CAPS
-	    " -- . /proc/self/fd/#@T@/srv/u/x/", 1, DK_RSYNC, WALL_WRITE, 0,
-	    "" },
+	{ "u", NULL, SRV ". @T@/srv/u/x/", LL, RUN CHMOD " -- . "
+	    "/proc/self/fd/#@T@/srv/u/x/", 1, DK_RSYNC, WALL_WRITE, 0, CHMOD },
+	/* a client's --temp-dir is dropped: rsync's default is inside */
+	{ "u", NULL, SRV "--temp-dir=/tmp . x/", LL, RUN CHMOD " -- . "
+	    "/proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 0, CHMOD },
+	/* no wall, no risky request */
+	{ "u", NULL, SRV ". x/", BARE, "push refused: this kernel has no "
+	    "Landlock", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "rsync --server --sender -logDtpRre.iLsfxCIvu . laptop",
+	    BARE, "-R pull refused: this kernel has no Landlock", 0, 0, 0, 0,
+	    NULL },
+	{ "u", NULL, SND "--files-from=- . /", BARE, "pull with a path option "
+	    "refused", 0, 0, 0, 0, NULL },
+	{ "u", NULL, SND ". laptop/", BARE, RUNS "-- . /proc/self/fd/#/", 1,
+	    DK_RSYNC, WALL_READ, 0, "" },
+	{ "u", NULL, SRV ". x/", CONF, RUN CHMOD " --confine-root=@T@/srv/u "
+	    "--drop-D -- . /proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 0,
+	    CHMOD " --confine-root=@T@/srv/u --drop-D" },
+	{ "u", "laptop", SRV ". /", CONF, "no-delete needs Landlock", 0, 0, 0,
+	    0, NULL },
+	{ "u", NULL, SND ". laptop/", UNREAD, "cannot read /usr/bin/rsync", 0,
+	    0, 0, 0, NULL },
 	/* keys and identities */
-	{ "u", "other", "true", 0, NULL, 1, DK_TRUE, 0, 0, NULL },
-	{ "u", "stolen", "true", 0, "denied by test.policy line 6", 0, 0, 0,
+	{ "u", "other", "true", LL, NULL, 1, DK_TRUE, 0, 0, NULL },
+	{ "u", "stolen", "true", LL, "denied by test.policy line 6", 0, 0, 0,
 	    0, NULL },
-	{ "g", NULL, "ls", 0, NULL, 1, DK_LIST, 0, 0, NULL },
-	{ "g", NULL, SRV ". x/", 0, "push not permitted", 0, 0, 0, 0, NULL },
-	{ "mallory", NULL, "true", 0, "denied by test.policy line 8", 0, 0, 0,
+	{ "g", NULL, "ls", LL, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "g", NULL, SRV ". x/", LL, "push not permitted", 0, 0, 0, 0, NULL },
+	{ "mallory", NULL, "true", LL, "denied by test.policy line 8", 0, 0,
+	    0, 0, NULL },
+	{ "nobody", NULL, "true", LL, "no rule permits user nobody", 0, 0, 0,
 	    0, NULL },
-	{ "nobody", NULL, "true", 0, "no rule permits user nobody", 0, 0, 0,
-	    0, NULL },
-	{ "nobody", "k", "true", 0, "no rule permits user nobody with key k",
+	{ "nobody", "k", "true", LL, "no rule permits user nobody with key k",
 	    0, 0, 0, 0, NULL },
 	/* the command table */
-	{ "u", NULL, "", 0, "empty command", 0, 0, 0, 0, NULL },
-	{ "u", NULL, "id", 0, "command not allowed: id", 0, 0, 0, 0, NULL },
-	{ "u", NULL, "rsyncx --server . x", 0, "command not allowed: rsyncx",
+	{ "u", NULL, "", LL, "empty command", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "id", LL, "command not allowed: id", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "rsyncx --server . x", LL, "command not allowed: rsyncx",
 	    0, 0, 0, 0, NULL },
-	{ "u", NULL, "/usr/bin/rsync --server . x", 0, "command not allowed",
+	{ "u", NULL, "/usr/bin/rsync --server . x", LL, "command not allowed",
 	    0, 0, 0, 0, NULL },
-	{ "u", NULL, "LS", 0, "command not allowed", 0, 0, 0, 0, NULL },
-	{ "u", NULL, "true x", 0, "true takes no arguments", 0, 0, 0, 0,
+	{ "u", NULL, "LS", LL, "command not allowed", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "true x", LL, "true takes no arguments", 0, 0, 0, 0,
 	    NULL },
 	/* listings are judged whole: a permit cannot turn into a deny */
-	{ "u", NULL, "ls -x", 0, "ls: unknown option -x", 0, 0, 0, 0, NULL },
-	{ "u", NULL, "du --max-depth=1", 0, "du: unknown option --max-depth",
+	{ "u", NULL, "ls -x", LL, "ls: unknown option -x", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "du --max-depth=1", LL, "du: unknown option --max-depth",
 	    0, 0, 0, 0, NULL },
-	{ "u", NULL, "df laptop", 0, "df: operands are not allowed", 0, 0, 0,
+	{ "u", NULL, "df laptop", LL, "df: operands are not allowed", 0, 0, 0,
 	    0, NULL },
-	{ "u", NULL, "du -s -a", 0, "-s and -a cannot be used together", 0,
+	{ "u", NULL, "du -s -a", LL, "-s and -a cannot be used together", 0,
 	    0, 0, 0, NULL },
-	{ "u", NULL, "ls evil/", 0, "leading outside the directory", 0, 0, 0,
+	{ "u", NULL, "ls evil/", LL, "leading outside the directory", 0, 0, 0,
 	    0, NULL },
-	{ "u", NULL, "ls ../u", 0, "\"..\" is not allowed", 0, 0, 0, 0,
+	{ "u", NULL, "ls ../u", LL, "\"..\" is not allowed", 0, 0, 0, 0,
 	    NULL },
-	{ "u", NULL, "ls nothere", 0, "No such file or directory", 0, 0, 0,
+	{ "u", NULL, "ls nothere", LL, "No such file or directory", 0, 0, 0,
 	    0, NULL },
 	/* rsync refusals */
-	{ "u", NULL, SRV ". ../x/", 0, "\"..\" is not allowed", 0, 0, 0, 0,
+	{ "u", NULL, SRV ". ../x/", LL, "\"..\" is not allowed", 0, 0, 0, 0,
 	    NULL },
-	{ "u", NULL, SND ". evil/passwd", 0, "leads outside the directory", 0,
-	    0, 0, 0, NULL },
-	{ "u", NULL, SRV "--link-dest=../../.. . laptop/", 0,
+	{ "u", NULL, SND ". evil/passwd", LL, "leads outside the directory",
+	    0, 0, 0, 0, NULL },
+	{ "u", NULL, SRV "--link-dest=../../.. . laptop/", LL,
 	    "leads outside the directory", 0, 0, 0, 0, NULL },
-	{ "u", NULL, "rsync --server -e ssh . x/", 0, "-e/--rsh is not "
+	{ "u", NULL, "rsync --server -e ssh . x/", LL, "-e/--rsh is not "
 	    "allowed", 0, 0, 0, 0, NULL },
-	{ "u", NULL, "rsync --server -slogDtpre.iLsfxCIvu", 0, "-s is not "
+	{ "u", NULL, "rsync --server -slogDtpre.iLsfxCIvu", LL, "-s is not "
 	    "allowed", 0, 0, 0, 0, NULL },
-	{ "u", NULL, SRV "--daemon . x/", 0, "--daemon is not allowed", 0, 0,
+	{ "u", NULL, SRV "--daemon . x/", LL, "--daemon is not allowed", 0, 0,
 	    0, 0, NULL },
-	{ "u", NULL, SRV ". laptop/file.txt/x/", 0, "is not a directory", 0,
+	{ "u", NULL, SRV ". laptop/file.txt/x/", LL, "is not a directory", 0,
 	    0, 0, 0, NULL },
-	{ "u", "gone", "true", 0, "nothere: No such file or directory", 0, 0,
+	{ "u", "gone", "true", LL, "nothere: No such file or directory", 0, 0,
 	    0, 0, NULL },
 };
 
@@ -333,8 +407,8 @@ START_TEST(t_decide)
 	n = split(cmd, v, sizeof(v) / sizeof(v[0]));
 	pol = load("");
 	err[0] = '\0';
-	rv = policy_decide(pol, &w, t->key, v, n, t->features, &d, err,
-	    sizeof(err));
+	rv = policy_decide(pol, &w, t->key, v, n, &machines[t->machine], &d,
+	    err, sizeof(err));
 	if (!t->ok) {
 		ck_assert_msg(rv == -1, "%s was permitted", t->cmd);
 		ck_assert_msg(strstr(err, t->want) != NULL, "%s: reason \"%s\", "
@@ -384,8 +458,8 @@ START_TEST(t_policy_error)
 	struct policy *p = load("permit bogus u dir /x\n");
 
 	ck_assert_uint_gt(p->nerrors, 0);
-	ck_assert_int_eq(policy_decide(p, &w, NULL, v, 1, 0, &d, err,
-	    sizeof(err)), -1);
+	ck_assert_int_eq(policy_decide(p, &w, NULL, v, 1, &machines[LL], &d,
+	    err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "policy error: test.policy:1:") != NULL,
 	    "%s", err);
 	policy_free(p);
@@ -402,8 +476,8 @@ START_TEST(t_umask)
 	struct policy *p = load("umask 027\n");
 
 	ck_assert_int_eq(p->nerrors, 0);
-	ck_assert_int_eq(policy_decide(p, &w, NULL, v, 5, 0, &d, err,
-	    sizeof(err)), 0);
+	ck_assert_int_eq(policy_decide(p, &w, NULL, v, 5, &machines[LL], &d,
+	    err, sizeof(err)), 0);
 	ck_assert_uint_eq(d.umask, 027);
 	decision_free(&d);
 	policy_free(p);

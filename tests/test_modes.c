@@ -653,20 +653,38 @@ START_TEST(test_exec_fails)
 	struct h_res r;
 	char *v;
 
-	h_write(fx.policy, "rsync %s/no-such-rsync\nlog %s\n"
+	/* readable, so its options can be looked for, but not executable */
+	h_write(h_top(&fx, "not-exec-rsync"), "#!/bin/sh\n");
+	h_write(fx.policy, "rsync %s/not-exec-rsync\nlog %s\n"
 	    "permit push pull list root dir %s\n", fx.top, fx.log, fx.d);
 	h_rshell_c(&r, &fx, PUSH, NULL);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(strstr(r.err, "cannot run") != NULL &&
-	    strstr(r.err, "no-such-rsync") != NULL, "stderr: %s", r.err);
+	    strstr(r.err, "not-exec-rsync") != NULL, "stderr: %s", r.err);
 	h_res_free(&r);
 	ck_assert_uint_eq(h_log_count(fx.log), 2);
 	expect_field(0, "event", "permit");
 	expect_field(1, "event", "error");
 	v = log_field(1, "reason");
-	ck_assert_msg(v != NULL && strstr(v, "No such file") != NULL,
+	ck_assert_msg(v != NULL && strstr(v, "Permission denied") != NULL,
 	    "reason: %s", v ? v : "(none)");
 	free(v);
+}
+END_TEST
+
+/*
+ * An rsync that cannot be read cannot be asked whether it has
+ * --confine-root: every rsync request is refused, rather than guessed.
+ */
+START_TEST(test_rsync_unreadable)
+{
+	struct h_res r;
+
+	h_write(fx.policy, "rsync %s/no-such-rsync\nlog %s\n"
+	    "permit push pull list root dir %s\n", fx.top, fx.log, fx.d);
+	h_rshell_c(&r, &fx, PUSH, NULL);
+	h_expect_denied(&fx, &r, 0, "cannot read", PUSH);
+	h_res_free(&r);
 }
 END_TEST
 
@@ -781,6 +799,7 @@ make_suite_modes(void)
 	L(test_from, fromrows);
 	T(test_log_appends);
 	T(test_exec_fails);
+	T(test_rsync_unreadable);
 	L(test_signal_forwarded, fwdsigs);
 
 	if (!h_root())

@@ -115,7 +115,7 @@ END_TEST
 
 /* --- requests ---------------------------------------------------------- */
 
-enum { K_DEST, K_PARTIAL, K_FILE };
+enum { K_DEST, K_PARTIAL, K_FILE, K_DROP };
 
 static const struct {
 	const char	*name;
@@ -123,14 +123,14 @@ static const struct {
 } optdefs[] = {
 	{ "link-dest", K_DEST }, { "compare-dest", K_DEST },
 	{ "copy-dest", K_DEST }, { "backup-dir", K_DEST },
-	{ "temp-dir", K_DEST }, { "partial-dir", K_PARTIAL },
+	{ "temp-dir", K_DROP }, { "partial-dir", K_PARTIAL },
 	{ "files-from", K_FILE },
 };
 #define NOPTS	(sizeof(optdefs) / sizeof(optdefs[0]))
 
 /* One generated request and what each of its paths must map to. */
 struct req {
-	int		 push, relative, absolute, features;
+	int		 push, relative, absolute, confine;
 	size_t		 npaths;
 	char		 path[3][PATH_MAX];
 	struct pp_want	 want[3];
@@ -200,7 +200,11 @@ expect_options(const struct pp_tree *t, struct req *q)
 		if (!q->used[o])
 			continue;
 		w = &q->owant[o];
-		if (optdefs[o].kind == K_FILE) {
+		if (optdefs[o].kind == K_DROP) {
+			/* rshell drops it: nothing to map, nothing to refuse */
+			memset(w, 0, sizeof(*w));
+			w->verdict = PP_EXACT;
+		} else if (optdefs[o].kind == K_FILE) {
 			if (strcmp(q->value[o], "-") == 0)
 				w->verdict = PP_EXACT;
 			else
@@ -247,7 +251,7 @@ gen_request(struct pp_rng *r, const struct pp_tree *t, struct req *q)
 	q->push = pp_below(r, 5) < 3;
 	q->relative = !q->push && pp_below(r, 4) == 0;
 	q->absolute = pp_below(r, 4) == 0;
-	q->features = pp_below(r, 2) ? RSF_CONFINE : 0;
+	q->confine = (int)pp_below(r, 2);
 	q->npaths = q->push ? 1 : 1 + pp_below(r, 3);
 	q->verdict = PP_EXACT;
 	for (i = 0; i < q->npaths; i++) {
@@ -385,7 +389,7 @@ judge_option(const struct req *q, char *const *argv, size_t argc, size_t *i,
 	if (o == -1)
 		return NULL;		/* rshell's own: --confine-root=... */
 	w = &q->owant[o];
-	if (!q->used[o]) {
+	if (!q->used[o] || optdefs[o].kind == K_DROP) {
 		snprintf(why, sizeof(why), "--%s appeared", optdefs[o].name);
 		return why;
 	}
@@ -464,6 +468,7 @@ START_TEST(t_decide)
 	struct policy *p;
 	struct req q;
 	char text[8 * PATH_MAX], reason[1024];
+	struct caps caps = { 0, 7 };	/* a kernel with Landlock */
 	const char *why;
 	int i, tree, rv;
 
@@ -474,8 +479,9 @@ START_TEST(t_decide)
 		p = tree_policy(&t, "u");
 		for (i = 0; i < NDECIDE; i++) {
 			gen_request(&r, &t, &q);
+			caps.confine = q.confine;
 			rv = policy_decide(p, &who, q.absolute ? "abs" : NULL,
-			    q.words, q.nwords, (unsigned)q.features, &d, reason,
+			    q.words, q.nwords, &caps, &d, reason,
 			    sizeof(reason));
 			tl.cases++;
 			if (rv == -1) {

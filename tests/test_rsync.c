@@ -10,10 +10,12 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <check.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,7 +454,11 @@ START_TEST(test_option_refused)
 }
 END_TEST
 
-/* Policy options that add to the command line, once, before "--". */
+/*
+ * Policy options that add to the command line, after the client's options
+ * (so rsync's last setting is the rule's) and before "--": even when the
+ * client sent the same option.
+ */
 static const struct {
 	const char	*opts;
 	const char	*cmd;
@@ -461,20 +467,20 @@ static const struct {
 } optadded[] = {
 	{ "push pull no-overwrite", PUSH, "--ignore-existing", 1 },
 	{ "push pull no-overwrite", SRV "--ignore-existing . backup/laptop/",
-	    "--ignore-existing", 1 },
+	    "--ignore-existing", 2 },
 	{ "push pull no-overwrite", PULL, "--ignore-existing", 0 },
-	{ "push pull no-overwrite", SRV "--partial --link-dest ../prev . "
+	{ "push pull no-overwrite", SRV "--link-dest ../prev . "
 	    "backup/laptop/", "--ignore-existing", 1 },
 	{ "push pull", PUSH, "--ignore-existing", 0 },
 	{ "push pull munge-links", PUSH, "--munge-links", 1 },
 	{ "push pull munge-links", PULL, "--munge-links", 1 },
 	{ "push pull munge-links", SRV "--munge-links . backup/laptop/",
-	    "--munge-links", 1 },
+	    "--munge-links", 2 },
 	{ "push pull", PUSH, "--munge-links", 0 },
 	{ "push pull fake-super", PUSH, "--fake-super", 1 },
 	{ "push pull fake-super", PULL, "--fake-super", 1 },
 	{ "push pull fake-super", SRV "--fake-super . backup/laptop/",
-	    "--fake-super", 1 },
+	    "--fake-super", 2 },
 	{ "push pull", PUSH, "--fake-super", 0 },
 	{ "push pull no-delete", SRV "--max-delete=0 . backup/laptop/",
 	    "--max-delete=0", 1 },
@@ -668,8 +674,10 @@ static const struct {
 	    "backup/base", NULL },
 	{ "rsync --server -blogDtprze.iLsfxCIvu --backup-dir ../old . "
 	    "backup/laptop/", "--backup-dir", "backup/old", NULL },
-	{ SRV "--temp-dir tmp . backup/laptop/", "--temp-dir",
-	    "backup/laptop/tmp", NULL },
+	/* a client's --temp-dir is dropped ("-": not passed on) */
+	{ SRV "--temp-dir tmp . backup/laptop/", "--temp-dir", "-", NULL },
+	{ SRV "--temp-dir ../../../tmp . backup/laptop/", "--temp-dir", "-",
+	    NULL },
 	{ SRV "--files-from remote-list . backup/laptop/", "--files-from",
 	    "remote-list", NULL },
 	{ SND "--files-from remote-list . backup/laptop/", "--files-from",
@@ -677,8 +685,6 @@ static const struct {
 	{ SRV "--link-dest ../../.. . backup/laptop/", NULL, NULL,
 	    "leads outside the directory" },
 	{ SRV "--link-dest ../../../etc . backup/laptop/", NULL, NULL,
-	    "leads outside the directory" },
-	{ SRV "--temp-dir ../../../tmp . backup/laptop/", NULL, NULL,
 	    "leads outside the directory" },
 	{ SRV "--link-dest ../prev . .", NULL, NULL,
 	    "leads outside the directory" },
@@ -700,6 +706,14 @@ START_TEST(test_path_option)
 		return;
 	}
 	permitted(pathopts[_i].cmd, &rec);
+	if (strcmp(pathopts[_i].want, "-") == 0) {
+		for (i = 0; i < rec.argc; i++)
+			ck_assert_msg(strncmp(rec.arg[i], pathopts[_i].opt,
+			    strlen(pathopts[_i].opt)) != 0, "%s passed on as %s",
+			    pathopts[_i].opt, rec.arg[i]);
+		h_rec_free(&rec);
+		return;
+	}
 	snprintf(want, sizeof(want), "%s/%s", fx.d, pathopts[_i].want);
 	for (i = 0; i < rec.argc; i++)
 		if (strncmp(rec.arg[i], pathopts[_i].opt,
@@ -730,7 +744,7 @@ static const char *const escapes[] = {
 	SRV ". up/x/",
 	SRV "--link-dest=/evil . backup/laptop/",
 	SRV "--link-dest ../../evil . backup/laptop/",
-	SRV "--temp-dir /evil . backup/laptop/",
+	SRV "--backup-dir /evil . backup/laptop/",
 	SND "--files-from=evil/passwd . backup/",
 	SND "--files-from=evilfile . backup/",
 	SND "-R . evil/passwd",
@@ -869,15 +883,38 @@ END_TEST
 
 /*
  * A symlink swapped in after the check cannot redirect rsync: the policy's
- * "rsync" is a wrapper that, once rshell has checked the request, replaces
- * name with a link to a directory outside (moving the real one, d, to
+ * "rsync" is a wrapper that, once rshell has checked the request, has name
+ * replaced with a link to a directory outside (the real one, d, moved to
  * d.old), then runs the real rsync.  rsync must still use what was
- * checked.  (Another session of the same account could do the swap.)
+ * checked.  The swap is done by another process, outside the wall, as
+ * another session of the same account could: the wrapper runs behind
+ * rsync's wall, which may not let it write (a pull is read-only).
  */
+static pid_t swapper = -1;
+
+static void
+swapper_run(const char *target, const char *outside, int exists)
+{
+	char old[PATH_MAX + 8];
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	if (sigwait(&set, &sig) != 0)
+		_exit(98);
+	snprintf(old, sizeof(old), "%s.old", target);
+	if ((exists && rename(target, old) == -1) ||
+	    symlink(outside, target) == -1)
+		_exit(99);
+	_exit(0);
+}
+
 static void
 swap_setup(const char *name, int exists)
 {
 	char outside[PATH_MAX], wrapper[PATH_MAX], target[PATH_MAX];
+	sigset_t set, prev;
 
 	h_path(outside, fx.top, "outside");
 	h_path(wrapper, fx.top, "bin/swap");
@@ -885,10 +922,18 @@ swap_setup(const char *name, int exists)
 	h_file(&fx, "d/inside", "inside\n");
 	ck_assert(mkdir(outside, 0755) == 0);
 	h_write(h_top(&fx, "outside/secret"), "secret\n");
-	h_script(wrapper, "# Swaps %s for a link outside, after the check.\n"
-	    "%s'%s' '%s.old' && ln -s '%s' '%s' || exit 99\n"
-	    "exec " REAL_RSYNC " \"$@\"\n", name, exists ? "mv " : "true ",
-	    target, target, outside, target);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, &prev);
+	ck_assert_int_ne(swapper = fork(), -1);
+	if (swapper == 0)
+		swapper_run(target, outside, exists);
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+	h_script(wrapper, "# Has %s swapped for a link outside, after the "
+	    "check.\nkill -USR1 %ld || exit 99\ni=0\n"
+	    "while [ ! -L '%s' ]; do\n\ti=$((i + 1))\n"
+	    "\t[ $i -gt 1000 ] && exit 99\n\tsleep 0.01\ndone\n"
+	    "exec " REAL_RSYNC " \"$@\"\n", name, (long)swapper, target);
 	h_write(fx.policy, "rsync %s\nlog %s\npermit push pull root dir %s\n",
 	    wrapper, fx.log, fx.d);
 }
@@ -897,7 +942,11 @@ static void
 expect_swapped(const char *name)
 {
 	struct stat st;
+	int status;
 
+	ck_assert_int_eq(waitpid(swapper, &status, 0), swapper);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "the swapper failed: %d", status);
 	ck_assert_msg(lstat(h_in(&fx, name), &st) == 0 &&
 	    S_ISLNK(st.st_mode), "the wrapper did not swap %s", name);
 }

@@ -246,8 +246,10 @@ static const struct {
 	    -1, "--partial-dir", "no-overwrite" },
 	{ PUSH "--delay-updates" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
 	    "--delay-updates", "no-overwrite" },
-	{ PUSH "--ignore-existing --partial --existing --max-delete=1" DEST,
+	{ PUSH "--ignore-existing --existing --max-delete=1" DEST,
 	    RO_PUSH | RO_NOOVERWRITE, 0, NULL, NULL },
+	{ PUSH "--partial" DEST, RO_PUSH | RO_NOOVERWRITE, -1, "--partial",
+	    "no-overwrite" },
 	{ "rsync --server -ucIlogDtprze.iLsfxCIvu --link-dest ../prev "
 	    "--temp-dir tmp --compare-dest=../b" DEST, RO_PUSH |
 	    RO_NOOVERWRITE, 0, NULL, NULL },
@@ -507,10 +509,10 @@ static const struct {
 	    "--partial-dir=.rsync-partial --timeout=60 --temp-dir tmp "
 	    "--compare-dest /snap/base --copy-dest=c" DEST, 0,
 	    { "-blogDtprze.iLsfxCIvu", "--timeout=60" },
-	    { "backup-dir", "partial-dir", "temp-dir", "compare-dest",
-	    "copy-dest" },
-	    { "../old", ".rsync-partial", "tmp", "/snap/base", "c" },
-	    { RP_DESTREL, RP_PARTIAL, RP_DESTREL, RP_DESTREL, RP_DESTREL },
+	    /* --temp-dir is checked and dropped */
+	    { "backup-dir", "partial-dir", "compare-dest", "copy-dest" },
+	    { "../old", ".rsync-partial", "/snap/base", "c" },
+	    { RP_DESTREL, RP_PARTIAL, RP_DESTREL, RP_DESTREL },
 	    { "backup/laptop/" } },
 	{ "rsync --server -v --suffix .bak --timeout 5 --bwlimit=9" DEST, 0,
 	    { "-v", "--suffix", ".bak", "--timeout", "5", "--bwlimit=9" },
