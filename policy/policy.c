@@ -411,6 +411,14 @@ policy_parse(const char *file, const char *text, size_t len)
 		}
 		off = end + 1;
 	}
+	/*
+	 * A file cut off mid-write ("deny mallory" saved as "deny mal") must
+	 * not be applied as what it happens to say: the last line of a whole
+	 * policy ends in a newline.
+	 */
+	if (len > 0 && text[len - 1] != '\n')
+		adderr(p, lineno, "the last line has no newline: the file was "
+		    "cut off (or not saved whole)");
 	return p;
 }
 

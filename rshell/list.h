@@ -13,4 +13,12 @@
 int	list_run(const struct list_req *req, int rootfd, int outfd,
 	    int errfd);
 
+/*
+ * Stop a listing that runs (async-signal-safe: for a signal handler); the
+ * signal number is kept for the exit line.  list_stopped() returns it, or
+ * 0.
+ */
+void	list_stop(int sig);
+int	list_stopped(void);
+
 #endif

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <pwd.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "list.h"
 #include "list_fmt.h"
 
 void
@@ -46,11 +48,28 @@ list_out_flush(struct listout *o)
 	return o->err == 0 ? 0 : -1;
 }
 
+static volatile sig_atomic_t stopsig;
+
+void
+list_stop(int sig)
+{
+	stopsig = sig;
+}
+
+int
+list_stopped(void)
+{
+	return stopsig;
+}
+
 void
 list_out_mem(struct listout *o, const void *p, size_t n)
 {
 	const char *s = p;
 	size_t room;
+
+	if (list_stopped() && o->err == 0)
+		o->err = EINTR;
 
 	while (n > 0 && o->err == 0) {
 		if (o->len == o->cap && list_out_flush(o) == -1)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "list.h"
 #include "list_fmt.h"
 
 #define LIST_MAXDEPTH	4096		/* directory levels below an operand */
@@ -41,6 +42,11 @@ list_dir_next(struct run *r, struct dent64 **d)
 {
 	long n;
 
+	/* A signal to stop: the walk ends as after a write error. */
+	if (list_stopped() && r->out.err == 0)
+		r->out.err = EINTR;
+	if (r->out.err == EINTR)
+		return 0;
 	if (r->dpos >= r->dlen) {
 		if (r->dfd == -1)
 			return 0;

@@ -6,7 +6,11 @@
  * purpose: a FILE buffer could split one line over two writes.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -195,15 +198,43 @@ fail:
 	return -1;
 }
 
+static void addfield(struct logline *, const char *, const char *);
+
+/*
+ * A client can send 64 KiB of invalid UTF-8, which escapes to four times
+ * that in each field that holds it: a value is cut at LOG_MAXVALUE bytes,
+ * and its length follows as KEY_bytes=N, so the line stays readable and
+ * within what syslog and the review tools take.
+ */
+static void
+addcut(struct logline *l, const char *key, const char *value, size_t n)
+{
+	char *cut, bkey[64], num[32];
+
+	if ((cut = strndup(value, LOG_MAXVALUE)) == NULL) {
+		l->nomem = 1;
+		return;
+	}
+	addfield(l, key, cut);
+	free(cut);
+	snprintf(bkey, sizeof(bkey), "%.50s_bytes", key);
+	snprintf(num, sizeof(num), "%zu", n);
+	addfield(l, bkey, num);
+}
+
 static void
 addfield(struct logline *l, const char *key, const char *value)
 {
-	size_t klen, vlen, sep;
+	size_t klen, vlen, sep, start, n;
 
 	if (l->nomem)
 		return;
 	if (value == NULL)
 		value = "-";
+	if ((n = strlen(value)) > LOG_MAXVALUE) {
+		addcut(l, key, value, n);
+		return;
+	}
 	sep = l->len > 0;
 	klen = strlen(key);
 	vlen = log_escape(NULL, 0, value);
@@ -214,10 +245,16 @@ addfield(struct logline *l, const char *key, const char *value)
 	}
 	if (sep)
 		l->buf[l->len++] = ' ';
+	start = l->len;
 	memcpy(l->buf + l->len, key, klen);
 	l->len += klen;
 	l->buf[l->len++] = '=';
 	l->len += log_escape(l->buf + l->len, l->cap - l->len, value);
+	if ((strcmp(key, "cmd") == 0 || strcmp(key, "forced") == 0) &&
+	    l->ntail < 2) {
+		l->tailoff[l->ntail] = start;
+		l->taillen[l->ntail++] = l->len - start;
+	}
 }
 
 /*
@@ -378,6 +415,35 @@ fail:
 	return -1;
 }
 
+static int
+syslog_connect(void)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strlcpy(sun.sun_path, "/dev/log", sizeof(sun.sun_path));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+log_syslog_reachable(void)
+{
+	int fd = syslog_connect();
+
+	if (fd == -1)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 int
 log_open(struct logsink *s, char *const *paths, size_t npaths,
     int use_syslog, char *err, size_t errlen)
@@ -386,6 +452,7 @@ log_open(struct logsink *s, char *const *paths, size_t npaths,
 
 	s->nfd = 0;
 	s->use_syslog = 0;
+	s->sysfd = -1;
 	closeall(s);
 	if (npaths > LOG_MAXFILES) {
 		seterr(err, errlen, "too many log files: %zu (at most %d)",
@@ -405,8 +472,18 @@ log_open(struct logsink *s, char *const *paths, size_t npaths,
 		s->nfd++;
 	}
 	if (use_syslog) {
-		openlog("rshell", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 		s->use_syslog = 1;
+		/*
+		 * syslog(3) reports nothing: with no syslog daemon (a stock
+		 * image without rsyslog), lines would vanish.  rshell talks
+		 * to /dev/log itself, and with syslog as the only
+		 * destination, nothing listening there is a log failure.
+		 */
+		if ((s->sysfd = syslog_connect()) == -1 && npaths == 0) {
+			seterr(err, errlen, "syslog: nothing listens on "
+			    "/dev/log: %s", strerror(errno));
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -430,12 +507,57 @@ fdname(int fd, size_t idx, char *buf, size_t len)
 		strlcpy(buf, "file", len);
 }
 
-/* One write(2) of the whole line, or failure: never a second piece. */
+/*
+ * Room for len more bytes at the end of the file, before anything is
+ * written: on a full disk, a quota or a file-size limit the line is
+ * refused whole, with nothing left behind.  fallocate() reserves the
+ * blocks (and hits quota and RLIMIT_FSIZE as a write would); where the
+ * file system cannot, the free space is checked instead.
+ */
+static int
+room(int fd, size_t len)
+{
+	struct statfs sf;
+	struct rlimit rl;
+	struct stat st;
+
+	if (fstat(fd, &st) == -1)
+		return -1;
+	/* fallocate(KEEP_SIZE) does not look at the file-size limit */
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)st.st_size + len > rl.rlim_cur) {
+		errno = EFBIG;
+		return -1;
+	}
+	if (fallocate(fd, FALLOC_FL_KEEP_SIZE, st.st_size, (off_t)len) == 0)
+		return 0;
+	if (errno != EOPNOTSUPP && errno != ENOSYS)
+		return -1;
+	if (fstatfs(fd, &sf) == -1)
+		return 0;
+	if ((unsigned long long)sf.f_bavail * (unsigned long long)sf.f_bsize <
+	    len + 65536) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One write(2) of the whole line, or failure.  A write that still comes
+ * up short (another session took the reserved room) leaves a fragment
+ * that the next line would join: it is ended with a newline, so that it
+ * is one malformed line of its own and the next line stays whole.
+ */
 static int
 writeline(int fd, const char *buf, size_t len, int *serrno)
 {
 	ssize_t n;
 
+	if (room(fd, len) == -1) {
+		*serrno = errno;
+		return -1;
+	}
 	do
 		n = write(fd, buf, len);
 	while (n == -1 && errno == EINTR);
@@ -444,10 +566,73 @@ writeline(int fd, const char *buf, size_t len, int *serrno)
 		return -1;
 	}
 	if ((size_t)n != len) {
+		if (n > 0 && write(fd, "\n", 1) != 1)
+			n = 0;	/* the disk is full: nothing more to do */
 		*serrno = 0;
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The line for syslog: without time= (syslog stamps its own), cmd and
+ * forced last, and at most LOG_MAXSYSLOG bytes with a visible mark where
+ * it was cut: rsyslog cuts long lines itself, and what matters (event,
+ * user, key, reason or run) must come through.
+ */
+size_t
+log_syslog_msg(const struct logline *l, char *msg, size_t len)
+{
+	static const char cutmark[] = " [cut]";
+	size_t o, i, start, end, max;
+	char ts[32];
+	struct tm tm;
+	time_t now;
+
+	if (len < LOG_MAXSYSLOG + 64)
+		return 0;
+	max = LOG_MAXSYSLOG;
+
+	time(&now);
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(ts, sizeof(ts), "%b %e %H:%M:%S", &tm) == 0)
+		strlcpy(ts, "-", sizeof(ts));
+	/* <AUTHPRIV.NOTICE> */
+	o = (size_t)snprintf(msg, len, "<%d>%s rshell[%ld]: ",
+	    (10 << 3) | 5, ts, (long)getpid());
+	start = strcspn(l->buf, " ") + 1;	/* past time=... */
+	for (i = start; i < l->len && o < max; i++) {
+		for (end = 0; end < l->ntail; end++)
+			if (i == l->tailoff[end])
+				break;
+		if (end < l->ntail) {
+			i += l->taillen[end];
+			continue;
+		}
+		msg[o++] = l->buf[i];
+	}
+	for (end = 0; end < l->ntail && o < max; end++)
+		for (i = l->tailoff[end] - 1; i < l->tailoff[end] +
+		    l->taillen[end] && o < max; i++)
+			msg[o++] = l->buf[i];
+	while (o > 0 && msg[o - 1] == ' ')
+		o--;
+	if (o >= max) {
+		o = max - sizeof(cutmark);
+		memcpy(msg + o, cutmark, sizeof(cutmark) - 1);
+		o += sizeof(cutmark) - 1;
+	}
+	msg[o] = '\0';
+	return o;
+}
+
+static int
+syslog_send(int fd, const struct logline *l)
+{
+	char msg[LOG_MAXSYSLOG + 64];
+	size_t n = log_syslog_msg(l, msg, sizeof(msg));
+
+	return n > 0 && send(fd, msg, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
 }
 
 int
@@ -455,7 +640,7 @@ log_write(struct logsink *s, const struct logline *l, char *err,
     size_t errlen)
 {
 	char name[256];
-	size_t i;
+	size_t i, took = 0;
 	int rv = 0, serrno;
 
 	if (l->nomem || l->buf == NULL || l->cap < l->len + 2) {
@@ -465,8 +650,11 @@ log_write(struct logsink *s, const struct logline *l, char *err,
 	}
 	l->buf[l->len] = '\n';		/* reserve() kept room for it */
 	for (i = 0; i < s->nfd; i++) {
-		if (writeline(s->fd[i], l->buf, l->len + 1, &serrno) == 0)
+		if ((s->ok[i] = writeline(s->fd[i], l->buf, l->len + 1,
+		    &serrno) == 0)) {
+			took++;
 			continue;
+		}
 		/* Report the first failure, but still try every file. */
 		if (rv == 0) {
 			fdname(s->fd[i], i, name, sizeof(name));
@@ -476,16 +664,38 @@ log_write(struct logsink *s, const struct logline *l, char *err,
 		rv = -1;
 	}
 	l->buf[l->len] = '\0';
-	if (s->use_syslog)
-		syslog(LOG_NOTICE, "%s", l->buf);
+	if (s->use_syslog && (s->sysfd == -1 || syslog_send(s->sysfd, l) ==
+	    -1) && took == 0 && rv == 0) {
+		seterr(err, errlen, "syslog: %s", s->sysfd == -1 ? "nothing "
+		    "listens on /dev/log" : strerror(errno));
+		rv = -1;
+	}
 	return rv;
+}
+
+void
+log_keep_good(struct logsink *s)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < s->nfd; i++) {
+		if (s->ok[i]) {
+			s->ok[j] = 1;
+			s->fd[j++] = s->fd[i];
+		} else
+			close(s->fd[i]);
+	}
+	for (i = j; i < s->nfd; i++)
+		s->fd[i] = -1;
+	s->nfd = j;
 }
 
 void
 log_close(struct logsink *s)
 {
 	closeall(s);
-	if (s->use_syslog)
-		closelog();
+	if (s->sysfd != -1)
+		close(s->sysfd);
+	s->sysfd = -1;
 	s->use_syslog = 0;
 }

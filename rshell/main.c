@@ -15,6 +15,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +140,8 @@ line_common(struct session *s, struct logline *l, const char *event)
 static void
 emit(struct session *s, struct logline *l)
 {
-	char err[512];
+	struct logline d;
+	char err[512], e2[64];
 
 	if (l->nomem)
 		strlcpy(err, "out of memory", sizeof(err));
@@ -148,6 +150,20 @@ emit(struct session *s, struct logline *l)
 		return;
 	}
 	logline_free(l);
+	/*
+	 * All the logs or none: where one failed, the others that took the
+	 * line get the refusal too, so their permit line is not read as a
+	 * request that ran.
+	 */
+	log_keep_good(&s->log);
+	if (s->log.nfd > 0) {
+		line_common(s, &d, "deny");
+		logline_add(&d, "cmd", s->cmd);
+		logline_addf(&d, "reason", "cannot write the log: %s", err);
+		if (!d.nomem)
+			(void)log_write(&s->log, &d, e2, sizeof(e2));
+		logline_free(&d);
+	}
 	syslog(LOG_AUTHPRIV | LOG_ERR, "cannot write the log: %s", err);
 	fprintf(stderr, "rshell: denied: cannot write the log: %s\n", err);
 	exit(1);
@@ -236,7 +252,7 @@ resolve_request(struct session *s, const char *c, const char *orig)
 }
 
 static void
-open_log(struct session *s)
+open_log(struct session *s, const char *first)
 {
 	struct policy *p = s->policy;
 	char err[512];
@@ -247,7 +263,20 @@ open_log(struct session *s)
 		return;
 	openlog("rshell", LOG_PID, LOG_AUTHPRIV);
 	syslog(LOG_ERR, "cannot open the log: %s", err);
-	fprintf(stderr, "rshell: denied: cannot open the log: %s\n", err);
+	/*
+	 * Refused either way; the reason a person reads first is the one
+	 * that would have been logged: an interactive login, or a broken
+	 * policy (which names no log to open).
+	 */
+	if (first != NULL)
+		fprintf(stderr, "rshell: denied: %s (and cannot open the log: "
+		    "%s)\n", first, err);
+	else if (p->nerrors > 0)
+		fprintf(stderr, "rshell: denied: policy error: %s (and cannot "
+		    "open the log: %s)\n", p->errors[0], err);
+	else
+		fprintf(stderr, "rshell: denied: cannot open the log: %s\n",
+		    err);
 	exit(1);
 }
 
@@ -274,11 +303,16 @@ static void __attribute__((noreturn))
 run_builtin(struct session *s, struct decision *d, char *const *words,
     size_t n)
 {
+	struct sigaction sa;
 	struct timespec start;
 	struct runres r;
 	char *run, *joined;
+	size_t i;
 
 	memset(&r, 0, sizeof(r));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = list_stop;
+	sigemptyset(&sa.sa_mask);
 	joined = run_join(words, n);
 	if (joined == NULL || asprintf(&run, "builtin:%s", joined) == -1)
 		deny(s, "out of memory");
@@ -291,12 +325,17 @@ run_builtin(struct session *s, struct decision *d, char *const *words,
 	log_permit(s, run);
 	free(run);
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	/* A signal stops the listing; the exit line still follows. */
+	for (i = 0; i < RUN_NSIGS; i++)
+		sigaction(run_signals[i], &sa, NULL);
 	if (d->kind == DK_LIST)
 		r.status = list_run(&d->list, d->rootfd, STDOUT_FILENO,
 		    STDERR_FILENO);
 	r.ms = run_elapsed_ms(&start);
+	if ((r.signo = list_stopped()) != 0)
+		r.status = -1;
 	log_exit(s, &r);
-	exit(r.status);
+	exit(r.signo ? 128 + r.signo : r.status);
 }
 
 /* rshell -n: what would run, and where each pinned descriptor leads. */
@@ -420,6 +459,8 @@ main(int argc, char *argv[])
 	int ch;
 
 	hygiene();
+	/* A file-size limit makes a log write fail, not end the session. */
+	signal(SIGXFSZ, SIG_IGN);
 	/*
 	 * Only these two come from the environment, as sshd sets them; the
 	 * rest is dropped so nothing the client sent can reach a library.
@@ -474,7 +515,8 @@ main(int argc, char *argv[])
 		s.request = cmd;
 		session(&s, cmd, NULL);
 	}
-	open_log(&s);
+	open_log(&s, verb == V_INTERACTIVE ? "interactive login is not "
+	    "allowed" : NULL);
 	if (s.who.user == NULL)
 		deny(&s, "unknown user (uid not in the password database)");
 	if (verb == V_INTERACTIVE)

@@ -3,6 +3,7 @@
  * so that further confinement of the child (a Landlock ruleset) has one
  * place to go.
  */
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -21,6 +22,20 @@
 #include "wall.h"
 
 static volatile sig_atomic_t child_pid;
+static pid_t parent;		/* rshell, for the child to check */
+
+/*
+ * Every catchable signal whose default would end rshell before it writes
+ * the exit line.  sshd delivers a client's "signal" request (USR1, QUIT,
+ * ...) to the session's process group, rshell and rsync both: rshell
+ * catches each and passes it on, so rsync ends as it would and the exit
+ * line names the signal.  rshell stays in rsync's process group, where
+ * sshd and a terminal expect the command to be.
+ */
+const int run_signals[RUN_NSIGS] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM,
+	SIGVTALRM, SIGPROF, SIGXCPU, SIGPOLL,
+};
 
 static void
 forward(int sig)
@@ -223,6 +238,13 @@ child(const struct decision *d, char *const *envp, int ruleset,
 	int fd, maxpin = 2;
 	size_t i;
 
+	/* rsync ends with rshell: never left running under init. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent) {
+		*failed = errno ? errno : ESRCH;
+		_exit(127);
+	}
+	/* What rshell ignores (SIGXFSZ) is rsync's own to handle again. */
+	signal(SIGXFSZ, SIG_DFL);
 	sigprocmask(SIG_SETMASK, prev, NULL);
 	umask(d->umask);
 	if (fchdir(d->rootfd) == -1 ||
@@ -279,8 +301,7 @@ static int
 spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
     char *err, size_t errlen)
 {
-	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
-	struct sigaction sa, old[4];
+	struct sigaction sa, old[RUN_NSIGS];
 	volatile int failed = 0;
 	sigset_t all, prev;
 	pid_t pid;
@@ -289,6 +310,7 @@ spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
 	/* No signal may arrive between vfork and recording the child. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &prev);
+	parent = getpid();
 	pid = vfork();
 	if (pid == 0)
 		child(d, envp, ruleset, &failed, &prev);
@@ -309,8 +331,8 @@ spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = forward;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < 4; i++)
-		sigaction(sigs[i], &sa, &old[i]);
+	for (i = 0; i < RUN_NSIGS; i++)
+		sigaction(run_signals[i], &sa, &old[i]);
 	sigprocmask(SIG_SETMASK, &prev, NULL);
 	while (waitpid(pid, st, 0) == -1)
 		if (errno != EINTR) {
@@ -318,8 +340,8 @@ spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
 			return -1;
 		}
 	child_pid = 0;
-	for (i = 0; i < 4; i++)
-		sigaction(sigs[i], &old[i], NULL);
+	for (i = 0; i < RUN_NSIGS; i++)
+		sigaction(run_signals[i], &old[i], NULL);
 	return 0;
 }
 

@@ -6,6 +6,10 @@
 
 #include "decide.h"
 
+#define RUN_NSIGS	12
+/* The signals rshell catches and passes on while its command runs. */
+extern const int run_signals[RUN_NSIGS];
+
 struct runres {
 	int	 status;	/* exit status, or -1 when killed */
 	int	 signo;		/* the signal that killed it, or 0 */

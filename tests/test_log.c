@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <sys/resource.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -459,7 +462,7 @@ START_TEST(test_logline_addf)
 	struct logline l;
 	struct kv kv[KV_MAX];
 	char *big;
-	size_t n = 5000;
+	size_t n = 3000;	/* above LOGLINE_FMTBUF, under LOG_MAXVALUE */
 
 	logline_init(&l, "exit");
 	logline_addf(&l, "status", "%d", 0);
@@ -483,6 +486,79 @@ START_TEST(test_logline_addf)
 	ck_assert_int_eq(kv[6].val[n + 1], '>');
 	free(big);
 	logline_free(&l);
+}
+END_TEST
+
+/*
+ * A client's 60 KiB of invalid UTF-8 does not make a 480 KB line: a value
+ * is cut at LOG_MAXVALUE bytes and its length follows as KEY_bytes.
+ */
+START_TEST(test_logline_value_cap)
+{
+	struct logline l;
+	struct kv kv[KV_MAX];
+	char *big;
+	size_t n = 60 * 1024;
+	char want[32];
+
+	ck_assert_ptr_nonnull(big = malloc(n + 1));
+	memset(big, 0xff, n);
+	big[n] = '\0';
+	logline_init(&l, "deny");
+	logline_add(&l, "cmd", big);
+	logline_add(&l, "reason", "short");
+	ck_assert(!l.nomem);
+	ck_assert_msg(l.len < 4 * LOG_MAXVALUE + 256, "line of %zu bytes",
+	    l.len);
+	ck_assert_int_eq(lf_parse(l.buf, kv, KV_MAX), 5);
+	ck_assert_str_eq(kv[2].key, "cmd");
+	ck_assert_uint_eq(kv[2].vlen, LOG_MAXVALUE);
+	ck_assert_str_eq(kv[3].key, "cmd_bytes");
+	snprintf(want, sizeof(want), "%zu", n);
+	ck_assert_str_eq(kv[3].val, want);
+	ck_assert_str_eq(kv[4].key, "reason");
+	free(big);
+	logline_free(&l);
+}
+END_TEST
+
+/*
+ * Syslog gets at most LOG_MAXSYSLOG bytes, marked where cut, with what
+ * matters before the client's command: rsyslog cuts long lines itself.
+ */
+START_TEST(test_syslog_msg)
+{
+	char msg[LOG_MAXSYSLOG + 64], *big;
+	struct logline l;
+	size_t n;
+
+	ck_assert_ptr_nonnull(big = malloc(3000));
+	memset(big, 'c', 2999);
+	big[2999] = '\0';
+	logline_init(&l, "permit");
+	logline_add(&l, "user", "bob");
+	logline_add(&l, "cmd", big);
+	logline_add(&l, "forced", big);
+	logline_add(&l, "run", "/usr/bin/rsync --server . x");
+	n = log_syslog_msg(&l, msg, sizeof(msg));
+	ck_assert_uint_le(n, LOG_MAXSYSLOG);
+	ck_assert_uint_eq(strlen(msg), n);
+	ck_assert(strncmp(msg, "<85>", 4) == 0);
+	ck_assert_ptr_null(strstr(msg, "time="));
+	ck_assert_ptr_nonnull(strstr(msg, "event=permit user=bob run="));
+	ck_assert(strstr(msg, "run=") < strstr(msg, "cmd="));
+	ck_assert_str_eq(msg + n - 6, " [cut]");
+	/* a short line is whole */
+	logline_free(&l);
+	logline_init(&l, "deny");
+	logline_add(&l, "cmd", "id");
+	logline_add(&l, "reason", "command not allowed");
+	n = log_syslog_msg(&l, msg, sizeof(msg));
+	ck_assert_ptr_nonnull(strstr(msg, "event=deny reason=\"command not "
+	    "allowed\" cmd=id"));
+	ck_assert_int_eq(msg[n - 1], 'd');
+	logline_free(&l);
+	free(big);
 }
 END_TEST
 
@@ -865,6 +941,130 @@ START_TEST(test_open_limits)
 }
 END_TEST
 
+/*
+ * A line that does not fit whole (a file-size limit here; a full disk or
+ * a quota behaves the same) is refused with nothing left behind: the
+ * next line is never glued to a fragment, and SIGXFSZ does not kill.
+ */
+static int
+write_under_limit(const char *path, size_t room)
+{
+	struct logsink s;
+	struct logline l;
+	struct rlimit rl;
+	struct stat st;
+	char err[512], *paths[1], big[300];
+	int rv;
+
+	paths[0] = (char *)path;
+	signal(SIGXFSZ, SIG_IGN);
+	if (log_open(&s, paths, 1, 0, err, sizeof(err)) == -1 ||
+	    fstat(s.fd[0], &st) == -1)
+		return 2;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)st.st_size + room;
+	if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
+		return 2;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	logline_init(&l, "permit");
+	logline_add(&l, "cmd", big);
+	rv = log_write(&s, &l, err, sizeof(err));
+	logline_free(&l);
+	log_close(&s);
+	return rv == -1 ? 0 : 1;
+}
+
+START_TEST(test_write_no_fragment)
+{
+	struct logsink s;
+	struct logline l;
+	struct kv kv[KV_MAX];
+	char path[512], err[512], *paths[1], *buf, *lines[8];
+	size_t len, n, i;
+	int st;
+	pid_t pid;
+
+	tmppath(path, sizeof(path), "log");
+	paths[0] = path;
+	ck_assert_int_eq(log_open(&s, paths, 1, 0, err, sizeof(err)), 0);
+	logline_init(&l, "exit");
+	ck_assert_int_eq(log_write(&s, &l, err, sizeof(err)), 0);
+	log_close(&s);
+	/* room for a part of the line only */
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0)
+		_exit(write_under_limit(path, 100));
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+	/* the next session's line lands whole after the first */
+	ck_assert_int_eq(log_open(&s, paths, 1, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(log_write(&s, &l, err, sizeof(err)), 0);
+	log_close(&s);
+	logline_free(&l);
+	buf = slurp(path, &len);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(buf[len - 1], '\n');
+	n = splitlines(buf, len, lines, 8);
+	ck_assert_uint_eq(n, 2);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(lf_parse(lines[i], kv, KV_MAX) > 0, "line %zu "
+		    "torn: %s", i, lines[i]);
+	free(buf);
+}
+END_TEST
+
+/* The same on a file system that is full: a small tmpfs, as root. */
+START_TEST(test_write_full_disk)
+{
+	struct logsink s;
+	struct logline l;
+	struct kv kv[KV_MAX];
+	char dir[512], path[600], fill[600], err[512], *paths[1], *buf;
+	char block[4096], *lines[128];
+	size_t len, n;
+	int fd;
+
+	tmppath(dir, sizeof(dir), "full");
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=64k") == -1) {
+		/* no mount here (a container): the rlimit test stands */
+		rmdir(dir);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/log", dir);
+	snprintf(fill, sizeof(fill), "%s/fill", dir);
+	paths[0] = path;
+	ck_assert_int_eq(log_open(&s, paths, 1, 0, err, sizeof(err)), 0);
+	logline_init(&l, "exit");
+	ck_assert_int_eq(log_write(&s, &l, err, sizeof(err)), 0);
+	/* fill it up */
+	memset(block, 'f', sizeof(block));
+	ck_assert_int_ne(fd = open(fill, O_WRONLY | O_CREAT, 0644), -1);
+	while (write(fd, block, sizeof(block)) > 0)
+		;
+	close(fd);
+	/* lines go into the log's last page until it is full too */
+	for (n = 0; n < 100 && log_write(&s, &l, err, sizeof(err)) == 0; n++)
+		;
+	ck_assert_msg(n < 100 && strstr(err, "No space") != NULL,
+	    "%zu lines, reason %s", n, err);
+	/* room again: the next line lands whole */
+	ck_assert_int_eq(unlink(fill), 0);
+	ck_assert_int_eq(log_write(&s, &l, err, sizeof(err)), 0);
+	log_close(&s);
+	logline_free(&l);
+	buf = slurp(path, &len);
+	ck_assert_int_eq(buf[len - 1], '\n');
+	n = splitlines(buf, len, lines, 128);
+	while (n-- > 0)
+		ck_assert_msg(lf_parse(lines[n], kv, KV_MAX) == 2, "line %zu "
+		    "torn: %s", n, lines[n]);
+	free(buf);
+	ck_assert_int_eq(umount(dir), 0);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_write_fails)
 {
 	struct logsink s;
@@ -933,6 +1133,8 @@ make_suite_log(void)
 	tc = tcase_create("logline");
 	tcase_add_test(tc, test_logline_shape);
 	tcase_add_test(tc, test_logline_addf);
+	tcase_add_test(tc, test_logline_value_cap);
+	tcase_add_test(tc, test_syslog_msg);
 	tcase_add_test(tc, test_logline_growth);
 	tcase_add_test(tc, test_logline_nomem_sticks);
 	suite_add_tcase(s, tc);
@@ -945,6 +1147,9 @@ make_suite_log(void)
 	tcase_add_test(tc, test_open_refuses);
 	tcase_add_test(tc, test_open_limits);
 	tcase_add_test(tc, test_write_fails);
+	tcase_add_test(tc, test_write_no_fragment);
+	if (geteuid() == 0)
+		tcase_add_test(tc, test_write_full_disk);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("concurrent");

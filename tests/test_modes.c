@@ -11,6 +11,7 @@
 
 #include <sys/wait.h>
 
+#include <sys/resource.h>
 #include <check.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "log.h"
 
 #define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
 #define CAPS		"-logDtprze.iLsfxCIvu"
@@ -731,6 +733,185 @@ START_TEST(test_signal_forwarded)
 }
 END_TEST
 
+/*
+ * sshd delivers a client's "signal" request to the session's process
+ * group: rshell and rsync both.  rshell must not die before its exit line.
+ */
+static const int groupsigs[] = { SIGUSR1, SIGUSR2, SIGQUIT, SIGTERM,
+    SIGHUP, SIGALRM };
+
+static pid_t
+start_in_group(char *const argv[])
+{
+	pid_t pid;
+
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		setpgid(0, 0);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(h_rshell(), argv);
+		_exit(127);
+	}
+	ck_assert_int_ne(pid, -1);
+	setpgid(pid, pid);
+	return pid;
+}
+
+START_TEST(test_signal_group)
+{
+	char *argv[] = { "rshell", "-f", fx.policy, "-c", PUSH, NULL };
+	char sig[16];
+	pid_t pid;
+	int st, i;
+
+	h_script(fx.rsync, "exec sleep 30\n");
+	policy_all();
+	pid = start_in_group(argv);
+	for (i = 0; i < 100 && h_log_count(fx.log) < 1; i++)
+		usleep(20000);
+	usleep(200000);
+	ck_assert_int_eq(kill(-pid, groupsigs[_i]), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st), "rshell was killed by %d before its exit "
+	    "line", WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+	ck_assert_uint_eq(h_log_count(fx.log), 2);
+	expect_field(1, "event", "exit");
+	snprintf(sig, sizeof(sig), "%s", sigabbrev_np(groupsigs[_i]));
+	expect_field(1, "signal", sig);
+}
+END_TEST
+
+/* rsync ends with rshell, even when rshell is killed outright. */
+START_TEST(test_parent_death)
+{
+	char *argv[] = { "rshell", "-f", fx.policy, "-c", PUSH, NULL };
+	char *text, stat[64], *state;
+	pid_t pid;
+	long child;
+	int st, i;
+
+	h_script(fx.rsync, "echo $$ > '%s'\nexec sleep 30\n",
+	    h_in(&fx, "rsync.pid"));
+	policy_all();
+	pid = start_in_group(argv);
+	for (i = 0; i < 200 && (text = h_slurp(h_in(&fx, "rsync.pid"))) ==
+	    NULL; i++)
+		usleep(20000);
+	ck_assert_ptr_nonnull(text);
+	child = strtol(text, NULL, 10);
+	free(text);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	/* gone, or a zombie waiting for init: not running */
+	snprintf(stat, sizeof(stat), "/proc/%ld/stat", child);
+	for (i = 0; i < 100; i++) {
+		if ((text = h_slurp(stat)) == NULL)
+			break;
+		state = strrchr(text, ')');
+		if (state != NULL && (state[2] == 'Z' || state[2] == 'X')) {
+			free(text);
+			break;
+		}
+		free(text);
+		usleep(20000);
+	}
+	ck_assert_msg(i < 100, "rsync still runs after rshell was killed");
+}
+END_TEST
+
+/* rshell -c cmd under a file-size limit; its exit status, or 128 + sig. */
+static int
+run_limited(const char *cmd, rlim_t limit)
+{
+	char *argv[] = { "rshell", "-f", fx.policy, "-c", (char *)cmd, NULL };
+	struct rlimit rl = { limit, limit };
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		signal(SIGXFSZ, SIG_DFL);
+		if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
+			_exit(126);
+		execv(h_rshell(), argv);
+		_exit(127);
+	}
+	ck_assert_int_ne(pid, -1);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/*
+ * With several logs it is all or refused: when the second cannot take the
+ * permit line (a file-size limit, and no SIGXFSZ death), the request is
+ * refused and the first, which took it, gets the refusal after it.
+ */
+START_TEST(test_logs_all_or_refused)
+{
+	char *text;
+	size_t i;
+
+	h_write(fx.policy, "rsync %s\nlog %s\nlog %s\npermit list root dir "
+	    "%s\n", fx.rsync, fx.log, h_top(&fx, "log2"), fx.d);
+	ck_assert_ptr_nonnull(text = malloc(8192));
+	for (i = 0; i < 8191; i++)
+		text[i] = i % 64 == 63 ? '\n' : 'x';
+	text[8191] = '\0';
+	h_write(h_top(&fx, "log2"), "%s\n", text);
+	free(text);
+	ck_assert_int_eq(run_limited("true", 4096), 1);
+	ck_assert_uint_eq(h_log_count(fx.log), 2);
+	expect_field(0, "event", "permit");
+	expect_field(1, "event", "deny");
+	ck_assert(h_log_find(fx.log, 1, "event", "deny", "reason",
+	    "~cannot write the log", NULL) == 1);
+}
+END_TEST
+
+/* Syslog as the only destination, and nothing listening: refused. */
+START_TEST(test_syslog_unreachable)
+{
+	struct h_res r;
+
+	if (log_syslog_reachable())
+		return;		/* a syslog daemon runs here */
+	h_write(fx.policy, "rsync %s\nlog syslog\npermit list root dir %s\n",
+	    fx.rsync, fx.d);
+	h_rshell_c(&r, &fx, "true", NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_msg(strstr(r.err, "nothing listens on /dev/log") != NULL,
+	    "stderr: %s", r.err);
+	h_res_free(&r);
+}
+END_TEST
+
+/* A policy cut off mid-write refuses, with the reason. */
+START_TEST(test_policy_truncated)
+{
+	struct h_res r;
+
+	h_write(fx.policy, "rsync %s\nlog %s\npermit list root dir %s\n"
+	    "deny ro", fx.rsync, fx.log, fx.d);
+	char *argv[] = { "rshell", "-t", "-f", fx.policy, NULL };
+
+	h_rshell_c(&r, &fx, "true", NULL);
+	h_expect_denied(&fx, &r, 0, "the last line has no newline", "true");
+	h_res_free(&r);
+	/* and rshell -t says so */
+	h_run(&r, h_rshell(), argv, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(strstr(r.err, "the last line has no newline") != NULL);
+	h_res_free(&r);
+}
+END_TEST
+
 START_TEST(test_log_appends)
 {
 	struct h_res r;
@@ -801,6 +982,11 @@ make_suite_modes(void)
 	T(test_exec_fails);
 	T(test_rsync_unreadable);
 	L(test_signal_forwarded, fwdsigs);
+	L(test_signal_group, groupsigs);
+	T(test_parent_death);
+	T(test_logs_all_or_refused);
+	T(test_syslog_unreachable);
+	T(test_policy_truncated);
 
 	if (!h_root())
 		h_skipped("modes", n);

@@ -340,6 +340,32 @@ START_TEST(t_trust_not_regular)
 }
 END_TEST
 
+/*
+ * A policy cut off mid-write is not applied as what it happens to say:
+ * "deny mallory" saved as "deny mal" would let mallory in.
+ */
+START_TEST(t_truncated)
+{
+	static const char whole[] = "permit push * dir /d\ndeny mallory\n";
+	struct policy *p;
+	size_t cut;
+
+	p = policy_parse("P", whole, strlen(whole));
+	ck_assert_uint_eq(p->nerrors, 0);
+	policy_free(p);
+	/* every cut that does not end at a newline is an error */
+	for (cut = 1; cut < strlen(whole); cut++) {
+		p = policy_parse("P", whole, cut);
+		if (whole[cut - 1] == '\n')
+			ck_assert_msg(p->nerrors == 0, "cut at %zu", cut);
+		else
+			ck_assert_msg(has_error(p, "the last line has no "
+			    "newline"), "cut at %zu: not refused", cut);
+		policy_free(p);
+	}
+}
+END_TEST
+
 Suite *
 make_suite_policy(void)
 {
@@ -351,6 +377,7 @@ make_suite_policy(void)
 	tcase_add_loop_test(tc, t_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, t_all_errors_reported);
 	tcase_add_test(tc, t_nul_and_size);
+	tcase_add_test(tc, t_truncated);
 	tcase_add_test(tc, t_match);
 	tcase_add_loop_test(tc, t_expand, 0, sizeof(expand) / sizeof(expand[0]));
 	tcase_add_test(tc, t_expand_too_long);
