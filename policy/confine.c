@@ -150,13 +150,19 @@ clean_into(const char *path, char *out, size_t outlen, size_t o, int flags,
     char *err, size_t errlen)
 {
 	const char *p = path, *end;
-	size_t len;
+	size_t len, ncomp = 0;
 
 	if (outlen < 2) {
 		snprintf(err, errlen, "path buffer too small");
 		return -1;
 	}
 	for (; *p != '\0'; p = end) {
+		/* No backup needs it; every walk of the path costs with it. */
+		if (++ncomp > CONFINE_MAXCOMP) {
+			snprintf(err, errlen, "path %.100s has more than %d "
+			    "components", path, CONFINE_MAXCOMP);
+			return -1;
+		}
 		while (*p == '/')
 			p++;
 		if (*p == '\0')

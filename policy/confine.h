@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#define CONFINE_MAXCOMP	512	/* components of a client's path */
+
 /* Open the policy's DIRECTORY (absolute, trusted) as the root of a request. */
 int	confine_root(const char *dir, char *err, size_t errlen);
 

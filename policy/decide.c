@@ -116,7 +116,7 @@ policy_decide(const struct policy *p, const struct who *w, const char *key,
     char *const *words, size_t nwords, const struct caps *caps,
     struct decision *d, char *err, size_t errlen)
 {
-	struct plan pl = { p, NULL, caps, d, err, errlen };
+	struct plan pl = { p, NULL, caps, d, err, errlen, 0, 0 };
 	const struct command *c;
 	int rv = 0;
 

@@ -18,6 +18,8 @@ struct plan {
 	struct decision		*d;
 	char			*err;
 	size_t			 errlen;
+	size_t			 globdirs;	/* what the request's wildcards */
+	size_t			 globentries;	/* have read so far */
 };
 
 /* Set the reason; returns -1. */

@@ -28,6 +28,8 @@
 
 #define MAXARGV		4096	/* words in the argv handed to rsync */
 #define MAXMATCHES	4096	/* paths one wildcard may expand to */
+#define GLOB_MAXDIRS	1024	/* directories one request's wildcards read */
+#define GLOB_MAXENTRIES	(256 * 1024)	/* entries they read */
 
 struct strv {
 	char	**v;
@@ -221,33 +223,25 @@ cmp_str(const void *a, const void *b)
 }
 
 /*
- * Expand the wildcards of rel inside DIRECTORY, component by component,
- * reading each directory through a confined descriptor; matches are
- * appended to out.  Hidden names match only a pattern that starts with '.'.
+ * Expand the wildcards of rel inside DIRECTORY, one component at a time
+ * over the whole set of matches so far (no recursion: the depth is the
+ * client's), reading each directory through a confined descriptor.
+ * Hidden names match only a pattern that starts with '.'.  The work is
+ * bounded before anything is logged: two symlinks to "." would otherwise
+ * make "loop/x/x/.../zz*" read 2^k directories.
  */
 static int
-glob_walk(struct plan *pl, const char *prefix, const char *rest,
-    struct strv *out)
+glob_dir(struct plan *pl, const char *prefix, const char *pat,
+    struct strv *next)
 {
-	char comp[NAME_MAX + 1], next[PATH_MAX], why[PATH_MAX + 64];
-	const char *slash = strchr(rest, '/');
-	size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+	char path[PATH_MAX], why[PATH_MAX + 64];
 	struct dirent *de;
 	DIR *dir;
-	int fd, rv = 0;
+	int fd;
 
-	memcpy(comp, rest, n);
-	comp[n] = '\0';
-	if (!has_glob(comp)) {
-		if (snprintf(next, sizeof(next), "%s%s%s", prefix,
-		    prefix[0] ? "/" : "", comp) >= (int)sizeof(next))
-			return 0;
-		if (slash == NULL) {
-			add(out, next);
-			return 0;
-		}
-		return glob_walk(pl, next, slash + 1, out);
-	}
+	if (++pl->globdirs > GLOB_MAXDIRS)
+		return plan_fail(pl, "wildcard reads more than %d directories",
+		    GLOB_MAXDIRS);
 	fd = confine_open(pl->d->rootfd, prefix[0] ? prefix : ".",
 	    O_RDONLY | O_DIRECTORY, why, sizeof(why));
 	if (fd == -1 || (dir = fdopendir(fd)) == NULL) {
@@ -255,25 +249,65 @@ glob_walk(struct plan *pl, const char *prefix, const char *rest,
 			close(fd);
 		return 0;	/* no match; rsync reports the path */
 	}
-	while (rv == 0 && (de = readdir(dir)) != NULL) {
+	while ((de = readdir(dir)) != NULL) {
+		if (++pl->globentries > GLOB_MAXENTRIES) {
+			closedir(dir);
+			return plan_fail(pl, "wildcard reads more than %d "
+			    "entries", GLOB_MAXENTRIES);
+		}
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0 ||
-		    fnmatch(comp, de->d_name, FNM_PERIOD) != 0)
+		    fnmatch(pat, de->d_name, FNM_PERIOD) != 0)
 			continue;
-		if (out->n >= MAXMATCHES) {
-			rv = plan_fail(pl, "wildcard matches more than %d paths",
-			    MAXMATCHES);
-			break;
+		if (next->n >= MAXMATCHES) {
+			closedir(dir);
+			return plan_fail(pl, "wildcard matches more than %d "
+			    "paths", MAXMATCHES);
 		}
-		if (snprintf(next, sizeof(next), "%s%s%s", prefix,
-		    prefix[0] ? "/" : "", de->d_name) >= (int)sizeof(next))
-			continue;
-		if (slash == NULL)
-			add(out, next);
-		else
-			rv = glob_walk(pl, next, slash + 1, out);
+		if (snprintf(path, sizeof(path), "%s%s%s", prefix,
+		    prefix[0] ? "/" : "", de->d_name) < (int)sizeof(path))
+			add(next, path);
 	}
 	closedir(dir);
+	return 0;
+}
+
+static int
+glob_walk(struct plan *pl, const char *rel, struct strv *out)
+{
+	struct strv cur = { NULL, 0, 0 }, next;
+	char comp[NAME_MAX + 1], path[PATH_MAX];
+	const char *p = rel, *slash;
+	size_t i, n;
+	int rv = 0;
+
+	add(&cur, "");
+	for (; rv == 0 && *p != '\0' && cur.n > 0; p = slash ? slash + 1 :
+	    p + n) {
+		slash = strchr(p, '/');
+		n = slash ? (size_t)(slash - p) : strlen(p);
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		memset(&next, 0, sizeof(next));
+		for (i = 0; rv == 0 && i < cur.n; i++) {
+			if (has_glob(comp))
+				rv = glob_dir(pl, cur.v[i], comp, &next);
+			else if (snprintf(path, sizeof(path), "%s%s%s",
+			    cur.v[i], cur.v[i][0] ? "/" : "", comp) <
+			    (int)sizeof(path))
+				add(&next, path);
+		}
+		strv_free(&cur);
+		cur = next;
+		if (cur.fail && rv == 0)
+			rv = plan_fail(pl, "out of memory");
+		if (!slash)
+			break;
+	}
+	if (rv == 0)
+		for (i = 0; i < cur.n; i++)
+			add(out, cur.v[i]);
+	strv_free(&cur);
 	return rv;
 }
 
@@ -295,7 +329,7 @@ expand(struct plan *pl, const char *rel, struct strv *m)
 		if (fd != -1)
 			close(fd);
 		else {
-			if (glob_walk(pl, "", rel, m) == -1)
+			if (glob_walk(pl, rel, m) == -1)
 				return -1;
 			if (m->fail)
 				return plan_fail(pl, "out of memory");

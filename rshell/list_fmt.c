@@ -29,6 +29,8 @@ list_out_init(struct listout *o, int fd, char *buf, size_t cap)
 	o->buf = buf;
 }
 
+static volatile sig_atomic_t stopsig;
+
 int
 list_out_flush(struct listout *o)
 {
@@ -37,7 +39,8 @@ list_out_flush(struct listout *o)
 
 	while (o->err == 0 && off < o->len) {
 		n = write(o->fd, o->buf + off, o->len - off);
-		if (n == -1 && errno == EINTR)
+		/* a reader that stopped reading must not hold off a signal */
+		if (n == -1 && errno == EINTR && !stopsig)
 			continue;
 		if (n <= 0)
 			o->err = n == 0 ? EIO : errno;
@@ -47,8 +50,6 @@ list_out_flush(struct listout *o)
 	o->len = 0;
 	return o->err == 0 ? 0 : -1;
 }
-
-static volatile sig_atomic_t stopsig;
 
 void
 list_stop(int sig)

@@ -449,6 +449,54 @@ START_TEST(t_decide)
 }
 END_TEST
 
+/*
+ * Work that grows with the client's input is bounded: wildcards over two
+ * symlinks to "." would read 2^k directories, and a path of thousands of
+ * components must not exhaust the stack.
+ */
+START_TEST(t_bounded)
+{
+	struct who w = { "u", "/nonexistent", 1000, NULL, 0 };
+	char *v[8], err[512], p[256], *deep;
+	struct decision d;
+	struct policy *pol = load("");
+	size_t i;
+
+	snprintf(p, sizeof(p), "%s/srv/u/l1", top);
+	ck_assert_int_eq(symlink(".", p), 0);
+	snprintf(p, sizeof(p), "%s/srv/u/l2", top);
+	ck_assert_int_eq(symlink(".", p), 0);
+	v[0] = "rsync";
+	v[1] = "--server";
+	v[2] = "--sender";
+	v[3] = CAPS;
+	v[4] = ".";
+	v[5] = p;
+	v[6] = NULL;
+	strlcpy(p, "l1", sizeof(p));
+	for (i = 0; i < 18; i++)
+		strlcat(p, "/l*", sizeof(p));
+	strlcat(p, "/zz*", sizeof(p));
+	ck_assert_int_eq(policy_decide(pol, &w, NULL, v, 6, &machines[LL], &d,
+	    err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "wildcard reads more than") != NULL, "%s",
+	    err);
+	/* 2,000 components, with a wildcard at the end */
+	ck_assert_ptr_nonnull(deep = malloc(4100));
+	deep[0] = '\0';
+	for (i = 0; i < 2000; i++)
+		strlcat(deep, "a/", 4100);
+	strlcat(deep, "*", 4100);
+	v[5] = deep;
+	ck_assert_int_eq(policy_decide(pol, &w, NULL, v, 6, &machines[LL], &d,
+	    err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "more than 512 components") != NULL, "%s",
+	    err);
+	free(deep);
+	policy_free(pol);
+}
+END_TEST
+
 /* A policy with an error refuses everything, naming the first error. */
 START_TEST(t_policy_error)
 {
@@ -520,6 +568,7 @@ make_suite_decide(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, t_decide, 0, sizeof(rows) / sizeof(rows[0]));
 	tcase_add_test(tc, t_policy_error);
+	tcase_add_test(tc, t_bounded);
 	tcase_add_test(tc, t_umask);
 	tcase_add_test(tc, t_commands);
 	suite_add_tcase(s, tc);

@@ -822,6 +822,52 @@ START_TEST(test_parent_death)
 }
 END_TEST
 
+/*
+ * A listing ended by a signal still logs its exit: its output fills a pipe
+ * nobody reads, so it is still running when the signal comes.
+ */
+static const int listsigs[] = { SIGTERM, SIGHUP, SIGINT };
+
+START_TEST(test_listing_signal)
+{
+	char *argv[] = { "rshell", "-f", fx.policy, "-c", "ls -1", NULL };
+	char name[96], sig[16];
+	int p[2], i, st;
+	pid_t pid;
+
+	policy_all();
+	for (i = 0; i < 4000; i++) {
+		snprintf(name, sizeof(name), "a-rather-long-file-name-that-fills-"
+		    "the-pipe-%04d", i);
+		h_file(&fx, name, "");
+	}
+	ck_assert_int_eq(pipe(p), 0);
+	if ((pid = fork()) == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(p[1], 1);
+		dup2(null, 2);
+		close(p[0]);
+		execv(h_rshell(), argv);
+		_exit(127);
+	}
+	close(p[1]);
+	for (i = 0; i < 100 && h_log_count(fx.log) < 1; i++)
+		usleep(20000);
+	usleep(100000);
+	ck_assert_int_eq(kill(pid, listsigs[_i]), 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	close(p[0]);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + listsigs[_i],
+	    "rshell status %d", st);
+	ck_assert_uint_eq(h_log_count(fx.log), 2);
+	expect_field(1, "event", "exit");
+	snprintf(sig, sizeof(sig), "%s", sigabbrev_np(listsigs[_i]));
+	expect_field(1, "signal", sig);
+}
+END_TEST
+
 /* rshell -c cmd under a file-size limit; its exit status, or 128 + sig. */
 static int
 run_limited(const char *cmd, rlim_t limit)
@@ -985,6 +1031,7 @@ make_suite_modes(void)
 	L(test_signal_group, groupsigs);
 	T(test_parent_death);
 	T(test_logs_all_or_refused);
+	L(test_listing_signal, listsigs);
 	T(test_syslog_unreachable);
 	T(test_policy_truncated);
 

@@ -732,6 +732,32 @@ START_TEST(test_path_option)
 }
 END_TEST
 
+/*
+ * Work that grows with the client's input is refused before it grows,
+ * with a deny line: wildcards over two symlinks to "." (2^18 directory
+ * reads), and a path of 2,000 components (which once overflowed the
+ * stack before anything was logged).
+ */
+START_TEST(test_bounded_work)
+{
+	char cmd[8192];
+	int i;
+
+	policy("push pull");
+	ck_assert_int_eq(symlink(".", h_in(&fx, "loop1")), 0);
+	ck_assert_int_eq(symlink(".", h_in(&fx, "loop2")), 0);
+	snprintf(cmd, sizeof(cmd), "%s", SND ". loop1");
+	for (i = 0; i < 18; i++)
+		strlcat(cmd, "/loop*", sizeof(cmd));
+	strlcat(cmd, "/zz*", sizeof(cmd));
+	denied(cmd, "wildcard reads more than");
+	snprintf(cmd, sizeof(cmd), "%s", SND ". ");
+	for (i = 0; i < 2000; i++)
+		strlcat(cmd, "a/", sizeof(cmd));
+	denied(cmd, "components");
+}
+END_TEST
+
 /* Symlinks that lead out of DIRECTORY are refused wherever they appear. */
 static const char *const escapes[] = {
 	SND ". evil/",
@@ -1073,6 +1099,7 @@ make_suite_rsync(void)
 	T(test_symlink_inside);
 	T(test_wildcard);
 	T(test_wildcard_literal);
+	T(test_bounded_work);
 
 	if (access(REAL_RSYNC, X_OK) == 0) {
 		tc = h_root_tcase(s, "real", setup_tree, teardown);
