@@ -19,6 +19,17 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 
+# What rshell refuses depends on the kernel's Landlock (no-delete and
+# no-overwrite need it, and pushes need it or --confine-root): the .out
+# files are those of a kernel with Landlock ABI 3 or later.
+abi=$(printf 'log syslog\n' > /tmp/rshell-abi.$$ && chmod 0644 /tmp/rshell-abi.$$ &&
+    "$RSHELL" -t -f /tmp/rshell-abi.$$ 2>/dev/null | sed -n 's/.*Landlock ABI \([0-9]*\).*/\1/p')
+rm -f /tmp/rshell-abi.$$
+if [ "${abi:-0}" -lt 3 ]; then
+	echo "policy verdict tests need a kernel with Landlock ABI 3 or later (this one: ${abi:-none}): skipped"
+	exit 0
+fi
+
 D=$(mktemp -d /tmp/rshell-policy.XXXXXX)
 trap 'rm -rf "$D"' EXIT INT TERM
 chmod 0755 "$D"
