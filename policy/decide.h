@@ -63,6 +63,8 @@ struct pin {
 struct decision {
 	int		 kind;		/* enum decision_kind */
 	char		 dir[PATH_MAX];	/* expanded DIRECTORY */
+	char		 real[PATH_MAX]; /* DIRECTORY as resolved, without
+					   a symlink (--confine-root) */
 	int		 rootfd;	/* DIRECTORY, O_PATH, or -1 */
 	mode_t		 umask;		/* for what runs (default applied) */
 

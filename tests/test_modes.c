@@ -653,8 +653,13 @@ START_TEST(test_exec_fails)
 	struct h_res r;
 	char *v;
 
-	/* readable, so its options can be looked for, but not executable */
-	h_write(h_top(&fx, "not-exec-rsync"), "#!/bin/sh\n");
+	/*
+	 * Trusted and executable, so the decision permits it, but its
+	 * interpreter is missing: execve fails.  (A non-executable rsync is
+	 * refused by the decision: test_checks.c.)
+	 */
+	h_write(h_top(&fx, "not-exec-rsync"), "#!/nonexistent/sh\n");
+	ck_assert(chmod(h_top(&fx, "not-exec-rsync"), 0755) == 0);
 	h_write(fx.policy, "rsync %s/not-exec-rsync\nlog %s\n"
 	    "permit push pull list root dir %s\n", fx.top, fx.log, fx.d);
 	h_rshell_c(&r, &fx, PUSH, NULL);
@@ -666,7 +671,7 @@ START_TEST(test_exec_fails)
 	expect_field(0, "event", "permit");
 	expect_field(1, "event", "error");
 	v = log_field(1, "reason");
-	ck_assert_msg(v != NULL && strstr(v, "Permission denied") != NULL,
+	ck_assert_msg(v != NULL && strstr(v, "No such file") != NULL,
 	    "reason: %s", v ? v : "(none)");
 	free(v);
 }
