@@ -154,6 +154,8 @@ START_TEST(test_check_clean)
 	char *argv[] = { "rshell", "-t", "-f", fx.policy, NULL };
 	struct h_res r;
 
+	/* -t checks that every account's DIRECTORY exists. */
+	h_mkdir(&fx, "root");
 	h_policy(&fx, "umask 077\n"
 	    "permit push pull list root dir %s\n"
 	    "permit push no-delete key laptop :root dir %s/%%u\n"
