@@ -77,8 +77,16 @@ static void
 parse_from(const char *conn, char *out, size_t outlen)
 {
 	char addr[64], port[8];
+	size_t alen, plen;
 
-	if (conn == NULL || sscanf(conn, "%63s %7s", addr, port) != 2 ||
+	/*
+	 * A token too long for its buffer is not cut short: "1.2.3.45678"
+	 * cut at a width would read as a plausible address or port.
+	 */
+	alen = conn ? strcspn(conn, " ") : 0;
+	plen = conn && conn[alen] == ' ' ? strcspn(conn + alen + 1, " ") : 0;
+	if (conn == NULL || alen >= sizeof(addr) || plen >= sizeof(port) ||
+	    sscanf(conn, "%63s %7s", addr, port) != 2 ||
 	    strspn(port, "0123456789") != strlen(port) ||
 	    strspn(addr, "0123456789abcdefABCDEF.:") != strlen(addr)) {
 		strlcpy(out, "-", outlen);

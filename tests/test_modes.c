@@ -622,6 +622,10 @@ static const struct {
 	{ "SSH_CONNECTION=2001:db8::1 40000 2001:db8::2 22",
 	    "[2001:db8::1]:40000" },
 	{ "SSH_CONNECTION=garbage", "-" },
+	/* Overlong tokens are refused, not cut into plausible ones. */
+	{ "SSH_CONNECTION=1.2.3.4 222222222 5.6.7.8 22", "-" },
+	{ "SSH_CONNECTION=1111111111111111111111111111111111111111111111111111"
+	    "1111111111111111.2.3.4 5 6 7", "-" },
 	{ "SSH_CONNECTION=1.2.3.4\" 5 6 7", "-" },
 	{ NULL, "-" },
 };
