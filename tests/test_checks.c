@@ -229,6 +229,24 @@ START_TEST(test_account_access)
 }
 END_TEST
 
+/* A listing of a missing file is an error with an exit line, not a deny. */
+START_TEST(test_missing_listing)
+{
+	struct h_res r;
+
+	h_policy(&fx, "permit list root dir %s\n", fx.d);
+	h_rshell_c(&r, &fx, "ls nosuch", NULL);
+	ck_assert_msg(r.status == 2, "exit %d: %s", r.status, r.err);
+	ck_assert_msg(strstr(r.err, "ls: cannot access 'nosuch': No such "
+	    "file or directory") != NULL, "stderr: %s", r.err);
+	ck_assert_uint_eq(h_log_count(fx.log), 2);
+	ck_assert(h_log_find(fx.log, 0, "event", "permit", NULL) == 0);
+	ck_assert(h_log_find(fx.log, 1, "event", "exit", "status", "2",
+	    NULL) == 1);
+	h_res_free(&r);
+}
+END_TEST
+
 /* sshd's effective settings, as sshd -T prints them. */
 static const struct {
 	const char	*text;
@@ -309,9 +327,10 @@ make_suite_checks(void)
 		tcase_add_test(tc, test_shadowed);
 		tcase_add_test(tc, test_too_many_logs);
 		tcase_add_test(tc, test_account_access);
+		tcase_add_test(tc, test_missing_listing);
 		tcase_add_test(tc, test_sshd_internal_sftp);
 	} else
-		n = 15;
+		n = 16;
 	if (n > 0)
 		h_skipped("checks", n);
 	return s;
