@@ -51,6 +51,10 @@ struct caps {
 /* The session's temporary directory, beneath DIRECTORY (no-overwrite). */
 #define DECIDE_TMPDIR	".rshell-tmp."
 
+/*
+ * Paths one request names, each held open: this, not the wildcard walk's
+ * own cap, is the documented limit of a pull's matches (rshell(8)).
+ */
 #define DECIDE_MAXPINS	64
 #define DECIDE_MAXADDED	8
 
