@@ -201,6 +201,26 @@ check_account(struct audit *c, const struct rule *r, const struct passwd *pw,
 		seen->n++;
 }
 
+/*
+ * "*": the accounts cannot be enumerated; a DIRECTORY that names no
+ * account is still checked for what does not depend on one.
+ */
+static void
+check_anyone(struct audit *c, const struct rule *r)
+{
+	struct acct a;
+
+	printf("%s:%zu: \"*\": the accounts cannot be enumerated: %s\n",
+	    c->p->file, r->line, strchr(r->dir, '%') ? "checked for no "
+	    "account" : "only the directory is checked");
+	if (strchr(r->dir, '%') != NULL)
+		return;
+	memset(&a, 0, sizeof(a));
+	a.w.user = "*";
+	if (c_dir(c, r, &a) == 0)
+		c_trust(c, r, &a);
+}
+
 /* Every account of a permit rule: a user, the members of :group. */
 static void
 check_rule(struct audit *c, const struct rule *r, struct names *seen)
@@ -209,8 +229,7 @@ check_rule(struct audit *c, const struct rule *r, struct names *seen)
 	struct group *gr;
 
 	if (strcmp(r->ident, "*") == 0) {
-		printf("%s:%zu: \"*\": the accounts cannot be enumerated: "
-		    "checked for no account\n", c->p->file, r->line);
+		check_anyone(c, r);
 		return;
 	}
 	if (r->ident[0] != ':') {
