@@ -76,26 +76,157 @@ walk_nofollow(int rootfd, const char *rel, int oflags)
 	}
 }
 
-int
-confine_root(const char *dir, char *err, size_t errlen)
-{
-	struct stat st;
-	int fd;
+#define ROOT_MAXHOPS	40	/* symlinks followed on the way to DIRECTORY */
 
+/*
+ * One symlink on the way to DIRECTORY, in the directory dirfd: followed
+ * only when it and that directory are root-owned.  The attack stopped: a
+ * general rule lets the account plant "laptop -> ~" where a nested rule's
+ * DIRECTORY is, and the laptop key would then write into ~/.ssh.  A
+ * root-owned "/srv -> /data/srv" is the administrator's and is followed.
+ * The target, then the rest of the walk, go into todo.
+ */
+static int
+follow(int dirfd, int linkfd, const struct stat *lst, const char *rest,
+    char *todo, size_t todolen, const char *dir, char *err, size_t errlen)
+{
+	char target[PATH_MAX], tmp[PATH_MAX];
+	struct stat dst;
+	ssize_t n;
+
+	if (fstat(dirfd, &dst) == -1 || lst->st_uid != 0 || dst.st_uid != 0) {
+		snprintf(err, errlen, "directory %s is reached through a "
+		    "symlink not made by root", dir);
+		return -1;
+	}
+	if ((n = readlinkat(linkfd, "", target, sizeof(target) - 1)) <= 0) {
+		snprintf(err, errlen, "directory %s: cannot read a symlink "
+		    "on the way", dir);
+		return -1;
+	}
+	target[n] = '\0';
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/%s", target, rest) >=
+	    sizeof(tmp) || strlcpy(todo, tmp, todolen) >= todolen) {
+		snprintf(err, errlen, "directory %s is too long", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* One component: ".." steps back on the resolved path, else append. */
+static int
+step(int *fd, const char *comp, char *real, size_t reallen, int next)
+{
+	char *slash;
+
+	close(*fd);
+	*fd = next;
+	if (strcmp(comp, "..") == 0) {
+		if ((slash = strrchr(real, '/')) != NULL)
+			slash[slash == real] = '\0';
+		return 0;
+	}
+	if (strcmp(real, "/") != 0 && strlcat(real, "/", reallen) >= reallen)
+		return -1;
+	return strlcat(real, comp, reallen) >= reallen ? -1 : 0;
+}
+
+/* Open "/" and start the resolved path there. */
+static int
+restart(int *fd, char *real, size_t reallen)
+{
+	if (*fd != -1)
+		close(*fd);
+	strlcpy(real, "/", reallen);
+	return (*fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+}
+
+/*
+ * Walk DIRECTORY from "/" with O_NOFOLLOW, component by component, so
+ * that the path rsync is told (--confine-root) is the one opened.
+ */
+static int
+walk_root(const char *dir, char *real, size_t reallen, char *err,
+    size_t errlen)
+{
+	char todo[PATH_MAX], comp[NAME_MAX + 1];
+	const char *p, *end;
+	struct stat st;
+	int fd = -1, next = -1, hops = 0;
+
+	if (strlcpy(todo, dir, sizeof(todo)) >= sizeof(todo) ||
+	    restart(&fd, real, reallen) == -1)
+		goto toolong;
+	for (p = todo; *p != '\0'; p = end) {
+		while (*p == '/')
+			p++;
+		end = strchrnul(p, '/');
+		if (end == p)
+			break;
+		if ((size_t)(end - p) > NAME_MAX)
+			goto toolong;
+		memcpy(comp, p, (size_t)(end - p));
+		comp[end - p] = '\0';
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if ((next = openat(fd, comp, O_PATH | O_NOFOLLOW |
+		    O_CLOEXEC)) == -1 || fstat(next, &st) == -1) {
+			snprintf(err, errlen, "directory %s: %s", dir,
+			    strerror(errno));
+			goto fail;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (++hops > ROOT_MAXHOPS) {
+				snprintf(err, errlen, "directory %s: too many "
+				    "symlinks", dir);
+				goto fail;
+			}
+			if (follow(fd, next, &st, end, todo, sizeof(todo), dir,
+			    err, errlen) == -1)
+				goto fail;
+			close(next);
+			next = -1;
+			end = todo;
+			if (todo[0] == '/' && restart(&fd, real, reallen) == -1)
+				goto toolong;
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "directory %s is not a directory",
+			    dir);
+			goto fail;
+		}
+		if (step(&fd, comp, real, reallen, next) == -1)
+			goto toolong;
+	}
+	return fd;
+toolong:
+	snprintf(err, errlen, "directory %s is too long", dir);
+fail:
+	if (next != -1 && fd != next)
+		close(next);
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+int
+confine_root_real(const char *dir, char *real, size_t reallen, char *err,
+    size_t errlen)
+{
 	if (dir[0] != '/') {
 		snprintf(err, errlen, "directory %s is not absolute", dir);
 		return -1;
 	}
-	if ((fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "directory %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "directory %s is not a directory", dir);
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return walk_root(dir, real, reallen, err, errlen);
+}
+
+int
+confine_root(const char *dir, char *err, size_t errlen)
+{
+	char real[PATH_MAX];
+
+	return confine_root_real(dir, real, sizeof(real), err, errlen);
 }
 
 /* How clean_into() treats "." and ".." components. */

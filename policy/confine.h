@@ -12,7 +12,14 @@
 
 #define CONFINE_MAXCOMP	512	/* components of a client's path */
 
-/* Open the policy's DIRECTORY (absolute, trusted) as the root of a request. */
+/*
+ * Open the policy's DIRECTORY (absolute) as the root of a request, O_PATH.
+ * It is walked from "/" without following any symlink but a root-owned
+ * one in a root-owned directory; real gets the path as resolved (what
+ * rsync's --confine-root must be told).  -1 with reason.
+ */
+int	confine_root_real(const char *dir, char *real, size_t reallen,
+	    char *err, size_t errlen);
 int	confine_root(const char *dir, char *err, size_t errlen);
 
 /*

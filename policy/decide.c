@@ -14,6 +14,7 @@
 #include "decide.h"
 #include "listargs.h"
 #include "plan.h"
+#include "trust.h"
 
 #define DEFAULT_UMASK	022
 
@@ -127,7 +128,8 @@ policy_decide(const struct policy *p, const struct who *w, const char *key,
 		return -1;
 	if (policy_expand_dir(pl.rule, w, d->dir, sizeof(d->dir), err,
 	    errlen) == -1 ||
-	    (d->rootfd = confine_root(d->dir, err, errlen)) == -1)
+	    (d->rootfd = confine_root_real(d->dir, d->real, sizeof(d->real),
+	    err, errlen)) == -1)
 		return -1;
 	d->kind = c->kind;
 	d->umask = (mode_t)(p->umask >= 0 ? p->umask : DEFAULT_UMASK);
@@ -135,6 +137,10 @@ policy_decide(const struct policy *p, const struct who *w, const char *key,
 		rv = plan_rsync(&pl, words, nwords);
 	else if (c->kind == DK_LIST)
 		rv = plan_list(&pl, c->sub, words, nwords);
+	/* After the plan: its reason (rsync unreadable, ...) comes first. */
+	if (rv == 0)
+		rv = trust_session(p, w, d->real, c->kind == DK_RSYNC, err,
+		    errlen);
 	if (rv == -1)
 		decision_free(d);
 	return rv;

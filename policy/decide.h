@@ -51,6 +51,10 @@ struct caps {
 /* The session's temporary directory, beneath DIRECTORY (no-overwrite). */
 #define DECIDE_TMPDIR	".rshell-tmp."
 
+/*
+ * Paths one request names, each held open: this, not the wildcard walk's
+ * own cap, is the documented limit of a pull's matches (rshell(8)).
+ */
 #define DECIDE_MAXPINS	64
 #define DECIDE_MAXADDED	8
 
@@ -63,6 +67,8 @@ struct pin {
 struct decision {
 	int		 kind;		/* enum decision_kind */
 	char		 dir[PATH_MAX];	/* expanded DIRECTORY */
+	char		 real[PATH_MAX]; /* DIRECTORY as resolved, without
+					   a symlink (--confine-root) */
 	int		 rootfd;	/* DIRECTORY, O_PATH, or -1 */
 	mode_t		 umask;		/* for what runs (default applied) */
 

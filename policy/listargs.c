@@ -230,6 +230,11 @@ pin_one(int rootfd, const struct list_req *req, struct list_operand *op,
 	}
 	op->fd = confine_open(rootfd, rel, O_PATH | O_NOFOLLOW, why,
 	    sizeof(why));
+	/* Missing beneath DIRECTORY: nothing outside is named or shown. */
+	if (op->fd == -1 && (errno == ENOENT || errno == ENOTDIR)) {
+		op->missing = errno;
+		return 0;
+	}
 	if (op->fd == -1 || fstat(op->fd, &op->st) == -1) {
 		refuse(req, op->name, errno, " is a path", err, errlen);
 		return -1;

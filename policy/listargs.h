@@ -33,6 +33,9 @@ enum {
 struct list_operand {
 	char		*name;
 	int		 fd;		/* O_PATH beneath DIRECTORY, or -1 */
+	int		 missing;	/* errno when it does not exist
+					   (ENOENT, ENOTDIR): listed as an
+					   error, as GNU does, not refused */
 	struct stat	 st;
 };
 
@@ -56,7 +59,8 @@ int	list_parse(int cmd, char *const *argv, size_t argc,
  * Pin every operand of req beneath rootfd.  A symlink operand must
  * resolve beneath DIRECTORY too (a dangling one inside is listed as
  * itself); ls without -l or -d lists a symlink to a directory as the
- * directory, as GNU ls does.  Returns 0, or -1 with the reason.
+ * directory, as GNU ls does.  An operand that does not exist is kept
+ * with its errno in missing.  Returns 0, or -1 with the reason.
  */
 int	list_pin(int rootfd, struct list_req *req, char *err, size_t errlen);
 

@@ -444,7 +444,8 @@ rule_options(struct plan *pl, struct strv *s)
 	if (push && !(ro & RO_FAKESUPER))
 		add(s, "--chmod=ugo-s");
 	if (pl->caps->confine == 1) {
-		addf(s, "--confine-root=%s", pl->d->dir);
+		/* Resolved: rsync compares it with where paths lead. */
+		addf(s, "--confine-root=%s", pl->d->real);
 		if (push)
 			add(s, "--drop-D");
 	}

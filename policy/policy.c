@@ -160,8 +160,11 @@ check_dir(struct policy *p, size_t line, const char *dir)
 {
 	const char *s;
 
-	if (dir[0] != '/') {
-		adderr(p, line, "directory \"%s\" must be absolute", dir);
+	/* %h is the home directory, absolute: "%h/backup" is. */
+	if (dir[0] != '/' && !(strncmp(dir, "%h", 2) == 0 &&
+	    (dir[2] == '/' || dir[2] == '\0'))) {
+		adderr(p, line, "directory \"%s\" must be absolute (or start "
+		    "with %%h)", dir);
 		return -1;
 	}
 	for (s = dir; (s = strchr(s, '%')) != NULL; s += 2)
@@ -205,6 +208,26 @@ parse_key(struct policy *p, size_t line, char **tok, int n, int i,
 	return i + 1;
 }
 
+/*
+ * A word that is not an option is the identity only where one can stand:
+ * in a permit rule, right before "dir".  Otherwise it is named as the
+ * unknown option it is ("permit push pul list u dir /d" blames "pul",
+ * not "list").  Returns 1 (error recorded) or 0.
+ */
+static int
+unknown_option(struct policy *p, size_t line, char **tok, int n, int i,
+    const struct rule *r)
+{
+	if (strcmp(tok[i], "dir") == 0) {
+		adderr(p, line, "missing identity");
+		return 1;
+	}
+	if (!r->permit || i + 1 >= n || strcmp(tok[i + 1], "dir") == 0)
+		return 0;
+	adderr(p, line, "unknown option \"%s\"", tok[i]);
+	return 1;
+}
+
 /* The options from tok[1]; returns the index of the identity, or -1. */
 static int
 parse_options(struct policy *p, size_t line, char **tok, int n,
@@ -221,6 +244,9 @@ parse_options(struct policy *p, size_t line, char **tok, int n,
 		for (j = 0; ruleopts[j].name != NULL; j++)
 			if (strcmp(tok[i], ruleopts[j].name) == 0)
 				break;
+		if (ruleopts[j].name == NULL && unknown_option(p, line, tok, n,
+		    i, r))
+			return -1;
 		if (ruleopts[j].name == NULL)
 			break;
 		if (!r->permit) {

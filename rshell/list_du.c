@@ -196,6 +196,11 @@ list_du(struct run *r)
 
 	for (i = 0; i < r->l->nops && !r->fatal && !r->out.err; i++) {
 		op = &r->l->ops[i];
+		if (op->missing) {
+			list_problem(r, "cannot access", op->name, op->missing,
+			    1);
+			continue;
+		}
 		if (counted(r, &op->st))
 			continue;
 		fd = -1;

@@ -454,6 +454,11 @@ list_ls(struct run *r)
 	memset(&dirs, 0, sizeof(dirs));
 	set_reset(&r->set);
 	for (i = 0; i < l->nops; i++) {
+		if (l->ops[i].missing) {
+			list_problem(r, "cannot access", l->ops[i].name,
+			    l->ops[i].missing, 2);
+			continue;
+		}
 		isdir = S_ISDIR(l->ops[i].st.st_mode) && !(r->flags & LF_DIR);
 		/* operand i has stat index i in both sets */
 		if (set_stat(&r->set, &l->ops[i].st) == -1 ||

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "decide.h"
 #include "list.h"
 #include "log.h"
@@ -53,7 +54,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: rshell -c command\n"
-	    "       rshell -t [-f file]\n"
+	    "       rshell -t [-f file] [-s sshd_config]\n"
 	    "       rshell -n [-f file] [-u user] [-k key] -c command\n"
 	    "       rshell -V\n");
 	exit(1);
@@ -77,8 +78,16 @@ static void
 parse_from(const char *conn, char *out, size_t outlen)
 {
 	char addr[64], port[8];
+	size_t alen, plen;
 
-	if (conn == NULL || sscanf(conn, "%63s %7s", addr, port) != 2 ||
+	/*
+	 * A token too long for its buffer is not cut short: "1.2.3.45678"
+	 * cut at a width would read as a plausible address or port.
+	 */
+	alen = conn ? strcspn(conn, " ") : 0;
+	plen = conn && conn[alen] == ' ' ? strcspn(conn + alen + 1, " ") : 0;
+	if (conn == NULL || alen >= sizeof(addr) || plen >= sizeof(port) ||
+	    sscanf(conn, "%63s %7s", addr, port) != 2 ||
 	    strspn(port, "0123456789") != strlen(port) ||
 	    strspn(addr, "0123456789abcdefABCDEF.:") != strlen(addr)) {
 		strlcpy(out, "-", outlen);
@@ -405,9 +414,10 @@ session(struct session *s, const char *c, const char *orig)
 }
 
 static int
-check_policy(struct session *s)
+check_policy(struct session *s, const char *sshd_config)
 {
 	struct policy *p = s->policy;
+	struct audit c = { p, sshd_config, 0, 0 };
 	const char *refused[8];
 	struct caps caps;
 	struct stat st;
@@ -443,9 +453,16 @@ check_policy(struct session *s)
 		printf("%s: refused on this machine: %s\n", p->file,
 		    refused[i]);
 	if (p->nerrors == 0)
-		printf("%s: ok, %zu rule%s\n", p->file, p->nrules,
-		    p->nrules == 1 ? "" : "s");
-	return p->nerrors == 0 ? 0 : 1;
+		audit_run(&c);
+	if (p->nerrors + c.errors == 0)
+		printf("%s: ok, %zu rule%s, %zu warning%s\n", p->file,
+		    p->nrules, p->nrules == 1 ? "" : "s", c.warnings,
+		    c.warnings == 1 ? "" : "s");
+	else
+		printf("%s: %zu error%s, %zu warning%s\n", p->file,
+		    p->nerrors + c.errors, p->nerrors + c.errors == 1 ? "" :
+		    "s", c.warnings, c.warnings == 1 ? "" : "s");
+	return p->nerrors + c.errors == 0 ? 0 : 1;
 }
 
 int
@@ -453,7 +470,7 @@ main(int argc, char *argv[])
 {
 	static struct session s;
 	const char *file = RSHELL_POLICY, *user = NULL, *cmd = NULL;
-	const char *orig, *conn;
+	const char *orig, *conn, *sshd_config = NULL;
 	char *origcopy = NULL;
 	enum verb verb = V_SESSION;
 	int ch;
@@ -477,12 +494,13 @@ main(int argc, char *argv[])
 	} else if (argc <= 1) {
 		verb = V_INTERACTIVE;
 	} else {
-		while ((ch = getopt(argc, argv, "c:f:k:ntu:V")) != -1) {
+		while ((ch = getopt(argc, argv, "c:f:k:ns:tu:V")) != -1) {
 			switch (ch) {
 			case 'c': cmd = optarg; break;
 			case 'f': file = optarg; break;
 			case 'k': s.key = optarg; break;
 			case 'n': verb = V_DRYRUN; break;
+			case 's': sshd_config = optarg; break;
 			case 't': verb = V_CHECK; break;
 			case 'u': user = optarg; break;
 			case 'V': verb = V_VERSION; break;
@@ -491,7 +509,8 @@ main(int argc, char *argv[])
 		}
 		if (optind != argc || (verb == V_DRYRUN && cmd == NULL) ||
 		    (verb == V_CHECK && cmd != NULL) ||
-		    ((user || s.key) && verb != V_DRYRUN))
+		    ((user || s.key) && verb != V_DRYRUN) ||
+		    (sshd_config && verb != V_CHECK))
 			usage();
 	}
 	if (verb == V_VERSION) {
@@ -501,7 +520,7 @@ main(int argc, char *argv[])
 	if ((s.policy = policy_load(file, 0)) == NULL)
 		errx(1, "out of memory");
 	if (verb == V_CHECK)
-		return check_policy(&s);
+		return check_policy(&s, sshd_config);
 	if (s.key != NULL && !policy_valid_key(s.key))
 		errx(1, "invalid key name: %s", s.key);
 	if (load_who(&s, user) == -1) {

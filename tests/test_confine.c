@@ -323,6 +323,70 @@ START_TEST(t_root)
 }
 END_TEST
 
+/*
+ * DIRECTORY through symlinks: root's are followed and the resolved path
+ * comes back; one an account made is refused (laptop -> ~).
+ */
+static const struct {
+	const char	*dir;	/* under top */
+	const char	*real;	/* under top, "/..." absolute, NULL: refused */
+} rootwalks[] = {
+	{ "d/in", "d/sub" },
+	{ "d/up", "" },
+	{ "d/up/d/in/", "d/sub" },
+	{ "d/out", "outside" },
+	{ "d/abs", "/etc" },
+	{ "d/loop", NULL },
+	{ "d/filelink", NULL },
+	{ "d/sub/file", NULL },
+};
+
+START_TEST(t_root_walk)
+{
+	char dir[PATH_MAX], real[PATH_MAX], want[PATH_MAX], err[PATH_MAX + 128];
+	int fd;
+
+	if (geteuid() != 0)
+		return;		/* the symlinks must be root's */
+	snprintf(dir, sizeof(dir), "%s/%s", top, rootwalks[_i].dir);
+	fd = confine_root_real(dir, real, sizeof(real), err, sizeof(err));
+	if (rootwalks[_i].real == NULL) {
+		ck_assert_msg(fd == -1, "%s opened as %s", dir, real);
+		return;
+	}
+	ck_assert_msg(fd != -1, "%s: %s", dir, err);
+	close(fd);
+	if (rootwalks[_i].real[0] == '/')
+		strlcpy(want, rootwalks[_i].real, sizeof(want));
+	else
+		snprintf(want, sizeof(want), "%s%s%s", top,
+		    rootwalks[_i].real[0] ? "/" : "", rootwalks[_i].real);
+	ck_assert_str_eq(real, want);
+}
+END_TEST
+
+START_TEST(t_root_account_link)
+{
+	char dir[PATH_MAX], real[PATH_MAX], err[PATH_MAX + 128];
+
+	if (geteuid() != 0)
+		return;
+	snprintf(dir, sizeof(dir), "%s/d/in", top);
+	ck_assert(lchown(dir, 65534, 65534) == 0);
+	ck_assert_int_eq(confine_root_real(dir, real, sizeof(real), err,
+	    sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "symlink not made by root") != NULL, "%s",
+	    err);
+	/* a root-owned symlink in a directory an account owns: refused */
+	ck_assert(lchown(dir, 0, 0) == 0);
+	snprintf(dir, sizeof(dir), "%s/d", top);
+	ck_assert(chown(dir, 65534, 65534) == 0);
+	snprintf(dir, sizeof(dir), "%s/d/in", top);
+	ck_assert_int_eq(confine_root_real(dir, real, sizeof(real), err,
+	    sizeof(err)), -1);
+}
+END_TEST
+
 Suite *
 make_suite_confine(void)
 {
@@ -340,6 +404,9 @@ make_suite_confine(void)
 	tcase_add_loop_test(tc, t_open, 0, sizeof(opens) / sizeof(opens[0]));
 	tcase_add_loop_test(tc, t_pin, 0, sizeof(pins) / sizeof(pins[0]));
 	tcase_add_test(tc, t_pin_deep);
+	tcase_add_loop_test(tc, t_root_walk, 0, sizeof(rootwalks) /
+	    sizeof(rootwalks[0]));
+	tcase_add_test(tc, t_root_account_link);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -353,8 +353,8 @@ static const struct row {
 	    0, NULL },
 	{ "u", NULL, "ls ../u", LL, "\"..\" is not allowed", 0, 0, 0, 0,
 	    NULL },
-	{ "u", NULL, "ls nothere", LL, "No such file or directory", 0, 0, 0,
-	    0, NULL },
+	/* a missing operand is the listing's error, not a refusal */
+	{ "u", NULL, "ls nothere", LL, NULL, 1, DK_LIST, 0, 0, NULL },
 	/* rsync refusals */
 	{ "u", NULL, SRV ". ../x/", LL, "\"..\" is not allowed", 0, 0, 0, 0,
 	    NULL },
@@ -435,13 +435,16 @@ START_TEST(t_decide)
 				ck_assert_msg(is_pin(&d, atoi(p + 14)),
 				    "%s is not pinned", d.argv[i]);
 	} else if (t->kind == DK_LIST) {
-		/* every operand is pinned ("." when none was named) */
+		/* every operand is pinned ("." when none was named), or
+		   known to be missing */
 		for (i = 1, nops = 0; i < n; i++)
 			nops += v[i][0] != '-';
 		ck_assert_uint_eq(d.list.nops, d.list.cmd == LC_DF ? 0 :
 		    nops > 0 ? nops : 1);
 		for (i = 0; i < d.list.nops; i++)
-			ck_assert_int_ne(fcntl(d.list.ops[i].fd, F_GETFD), -1);
+			ck_assert(d.list.ops[i].missing == ENOENT ?
+			    d.list.ops[i].fd == -1 :
+			    fcntl(d.list.ops[i].fd, F_GETFD) != -1);
 	}
 	decision_free(&d);
 	ck_assert_int_eq(d.rootfd, -1);

@@ -604,7 +604,43 @@ static const char *const gnu_rows[][MAXARGS] = {
 	{ "du", "-s", "big", "hard", NULL },
 	{ "du", "-a", "inlink", NULL },
 	{ "du", "-s", "inlink", NULL },
+	/* a missing operand among others: the same status and output */
+	{ "ls", "sub", "nosuch", NULL },
+	{ "du", "-s", "nosuch", "sub", NULL },
 };
+
+/*
+ * A missing operand is an error of the listing, as in GNU (status 2 for
+ * ls, 1 for du, and a message on stderr), not a refusal.  An absolute
+ * path outside is DIRECTORY/etc, which does not exist.
+ */
+static const struct {
+	const char	*argv[MAXARGS];
+	int		 status;
+	const char	*why;
+} missing_rows[] = {
+	{ { "ls", "/etc", NULL }, 2,
+	    "ls: cannot access '/etc': No such file or directory\n" },
+	{ { "ls", "-l", "/etc/passwd", NULL }, 2,
+	    "ls: cannot access '/etc/passwd': No such file or directory\n" },
+	{ { "du", "/etc", NULL }, 1,
+	    "du: cannot access '/etc': No such file or directory\n" },
+	{ { "ls", "--", "-Z", NULL }, 2,
+	    "ls: cannot access '-Z': No such file or directory\n" },
+	{ { "ls", "a/x", "nosuch", NULL }, 2, "cannot access 'nosuch'" },
+};
+
+START_TEST(test_missing)
+{
+	struct out a;
+
+	ours(missing_rows[_i].argv, &a);
+	ck_assert_int_eq(a.status, missing_rows[_i].status);
+	ck_assert_msg(strstr(a.err, missing_rows[_i].why) != NULL,
+	    "stderr \"%s\", want \"%s\"", a.err, missing_rows[_i].why);
+	out_free(&a);
+}
+END_TEST
 
 START_TEST(test_gnu)
 {
@@ -834,11 +870,6 @@ static const struct refusal refusals[] = {
 	{ { "ls", "-l", "sub/../..", NULL }, "\"..\" is not allowed" },
 	{ { "ls", "sub/..", NULL }, "\"..\" is not allowed" },
 	{ { "du", "-s", "../root", NULL }, "\"..\" is not allowed" },
-	/* an absolute path outside is DIRECTORY/etc, which does not exist */
-	{ { "ls", "/etc", NULL }, "ls: /etc: No such file or directory" },
-	{ { "ls", "-l", "/etc/passwd", NULL }, "No such file or directory" },
-	{ { "du", "/etc", NULL }, "du: /etc: No such file or directory" },
-	{ { "ls", "--", "-Z", NULL }, "ls: -Z: No such file or directory" },
 	{ { "ls", "", NULL }, "ls: empty path" },
 	/* a symlink pointing outside, as an operand or on the way */
 	{ { "ls", "outlink", NULL },
@@ -1107,6 +1138,7 @@ make_suite_list(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_gnu, 0, NROWS(gnu_rows));
+	tcase_add_loop_test(tc, test_missing, 0, NROWS(missing_rows));
 	tcase_add_loop_test(tc, test_deep, 0, NROWS(deep_rows));
 	tcase_add_test(tc, test_la);
 	tcase_add_test(tc, test_escaped_names);

@@ -91,7 +91,9 @@ static const struct {
 } bad[] = {
 	{ "frobnicate yes\n", "P:1: unknown keyword \"frobnicate\"" },
 	{ "\npermit push u dir srv\n", "P:2: directory \"srv\" must be absolute" },
-	{ "permit push frob u dir /d\n", "P:1: unknown option or extra word" },
+	{ "permit push frob u dir /d\n", "P:1: unknown option \"frob\"" },
+	{ "permit push pul list u dir /d\n", "P:1: unknown option \"pul\"" },
+	{ "permit push u dir %hx\n", "P:1: directory \"%hx\" must be absolute" },
 	{ "permit push push u dir /d\n", "P:1: duplicate option \"push\"" },
 	{ "permit push u\n", "P:1: missing \"dir DIRECTORY\"" },
 	{ "permit push u dir\n", "P:1: missing DIRECTORY" },
@@ -102,7 +104,7 @@ static const struct {
 	{ "deny\n", "P:1: missing identity" },
 	{ "permit push b@d dir /d\n", "P:1: invalid identity \"b@d\"" },
 	{ "permit push : dir /d\n", "P:1: invalid identity \":\"" },
-	{ "permit push key u dir /d\n", "P:1: unknown option or extra word" },
+	{ "permit push key u dir /d\n", "P:1: missing identity" },
 	{ "permit push key ../x u dir /d\n", "P:1: \"key\" needs a name" },
 	{ "permit push key a key b u dir /d\n", "P:1: duplicate option \"key\"" },
 	{ "permit push u dir /d/%x\n", "P:1: unknown escape \"%x\"" },
@@ -228,6 +230,19 @@ START_TEST(t_expand)
 		ck_assert_int_eq(rv, 0);
 		ck_assert_str_eq(out, expand[_i].want);
 	}
+}
+END_TEST
+
+/* "%h/..." is absolute, as documented: accepted, and expanded. */
+START_TEST(t_home_dir)
+{
+	struct policy *p = parse("permit push alice dir %h/backup\n"
+	    "permit push bob dir %h\n");
+
+	ck_assert_msg(p->nerrors == 0, "%s", p->nerrors ? p->errors[0] : "");
+	ck_assert_uint_eq(p->nrules, 2);
+	ck_assert_str_eq(p->rules[0].dir, "%h/backup");
+	policy_free(p);
 }
 END_TEST
 
@@ -381,6 +396,7 @@ make_suite_policy(void)
 	tcase_add_test(tc, t_match);
 	tcase_add_loop_test(tc, t_expand, 0, sizeof(expand) / sizeof(expand[0]));
 	tcase_add_test(tc, t_expand_too_long);
+	tcase_add_test(tc, t_home_dir);
 	tcase_add_test(tc, t_valid_key);
 	tcase_add_test(tc, t_trust);
 	tcase_add_test(tc, t_trust_not_regular);
