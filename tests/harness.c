@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "logfmt.h"
 
 #define BASE_TEMPLATE	"/tmp/rshell-test.XXXXXX"
 #define MAXOUT		(16 * 1024 * 1024)	/* output kept */
@@ -647,136 +648,6 @@ h_log_count(const char *path)
 	return n;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* A quoted value at *pp (after the quote) into out; -1 if malformed. */
-static int
-quoted(const char **pp, const char *end, char *out, size_t *olen)
-{
-	const char *p = *pp;
-	size_t o = 0;
-	int hi, lo;
-
-	for (;;) {
-		if (p == end || (unsigned char)*p < 0x20)
-			return -1;
-		if (*p == '"')
-			break;
-		if (*p != '\\') {
-			out[o++] = *p++;
-			continue;
-		}
-		if (p + 1 < end && (p[1] == '"' || p[1] == '\\')) {
-			out[o++] = p[1];
-			p += 2;
-		} else if (p + 3 < end && p[1] == 'x' &&
-		    (hi = hexval(p[2])) != -1 && (lo = hexval(p[3])) != -1) {
-			out[o++] = (char)(hi << 4 | lo);
-			p += 4;
-		} else
-			return -1;
-	}
-	*pp = p + 1;
-	*olen = o;
-	return 0;
-}
-
-/* A bare value: printable, no quote, '=' or backslash, not empty. */
-static int
-bare(const char **pp, const char *end, char *out, size_t *olen)
-{
-	const char *p = *pp;
-	size_t o = 0;
-
-	for (; p < end && *p != ' '; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"' ||
-		    *p == '=' || *p == '\\')
-			return -1;
-		out[o++] = *p;
-	}
-	if (o == 0)
-		return -1;
-	*pp = p;
-	*olen = o;
-	return 0;
-}
-
-int
-h_log_parse(const char *line, size_t len, struct h_logrec *lr)
-{
-	const char *p = line, *end = line + len, *k;
-	char *v;
-	size_t klen, vlen;
-	int r;
-
-	memset(lr, 0, sizeof(*lr));
-	while (p < end) {
-		for (k = p; p < end && ((*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '_'); p++)
-			;
-		if (p == k || p == end || *p != '=' || lr->n == H_MAXFIELDS)
-			goto bad;
-		klen = (size_t)(p - k);
-		p++;
-		if ((v = malloc(len + 1)) == NULL)
-			goto bad;
-		if (p < end && *p == '"') {
-			p++;
-			r = quoted(&p, end, v, &vlen);
-		} else
-			r = bare(&p, end, v, &vlen);
-		if (r == -1) {
-			free(v);
-			goto bad;
-		}
-		v[vlen] = '\0';
-		lr->key[lr->n] = strndup(k, klen);
-		lr->val[lr->n] = v;
-		lr->vlen[lr->n++] = vlen;
-		if (p < end && (*p != ' ' || p + 1 == end))
-			goto bad;
-		if (p < end)
-			p++;
-	}
-	return lr->n > 0 ? 0 : -1;
-bad:
-	h_logrec_free(lr);
-	return -1;
-}
-
-void
-h_logrec_free(struct h_logrec *lr)
-{
-	size_t i;
-
-	for (i = 0; i < lr->n; i++) {
-		free(lr->key[i]);
-		free(lr->val[i]);
-	}
-	memset(lr, 0, sizeof(*lr));
-}
-
-const char *
-h_log_val(const struct h_logrec *lr, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < lr->n; i++)
-		if (strcmp(lr->key[i], key) == 0)
-			return lr->val[i];
-	return NULL;
-}
-
 /* Line idx of text: its start and length, or NULL. */
 static const char *
 nth_line(const char *text, size_t idx, size_t *len)
@@ -792,31 +663,46 @@ nth_line(const char *text, size_t idx, size_t *len)
 	return p;
 }
 
+/* Parse line idx of path, which must be strict logfmt. */
+static void
+parse_line(const char *path, size_t idx, const char *line, size_t len,
+    struct logfmt_rec *lr)
+{
+	const char *why;
+	size_t off;
+
+	if (logfmt_parse(line, len, lr, &why, &off) == -1)
+		ck_abort_msg("%s: line %zu is not strict logfmt at byte %zu "
+		    "(%s): %.*s", path, idx + 1, off, why, (int)len, line);
+}
+
 int
-h_log_get(const char *path, size_t idx, struct h_logrec *lr)
+h_log_get(const char *path, size_t idx, struct logfmt_rec *lr)
 {
 	const char *line;
 	char *text;
 	size_t len;
-	int r = -1;
 
 	memset(lr, 0, sizeof(*lr));
 	if ((text = h_slurp(path)) == NULL)
 		return -1;
-	if ((line = nth_line(text, idx, &len)) != NULL)
-		r = h_log_parse(line, len, lr);
+	if ((line = nth_line(text, idx, &len)) == NULL) {
+		free(text);
+		return -1;
+	}
+	parse_line(path, idx, line, len, lr);
 	free(text);
-	return r;
+	return 0;
 }
 
 static int
-matches(const struct h_logrec *lr, const char **kv, size_t n)
+matches(const struct logfmt_rec *lr, const char **kv, size_t n)
 {
 	const char *v;
 	size_t i;
 
 	for (i = 0; i < n; i += 2) {
-		if ((v = h_log_val(lr, kv[i])) == NULL)
+		if ((v = logfmt_get(lr, kv[i])) == NULL)
 			return 0;
 		if (kv[i + 1][0] == '~' ? strstr(v, kv[i + 1] + 1) == NULL :
 		    strcmp(v, kv[i + 1]) != 0)
@@ -827,9 +713,9 @@ matches(const struct h_logrec *lr, const char **kv, size_t n)
 
 /* Does field key hold exactly want? */
 static int
-val_is(const struct h_logrec *lr, const char *key, const char *want)
+val_is(const struct logfmt_rec *lr, const char *key, const char *want)
 {
-	const char *v = h_log_val(lr, key);
+	const char *v = logfmt_get(lr, key);
 
 	return v != NULL && strcmp(v, want) == 0;
 }
@@ -837,7 +723,7 @@ val_is(const struct h_logrec *lr, const char *key, const char *want)
 int
 h_log_find(const char *path, size_t from, ...)
 {
-	struct h_logrec lr;
+	struct logfmt_rec lr;
 	const char *kv[MAXPAIRS * 2], *line, *s;
 	char *text;
 	size_t n = 0, idx, len;
@@ -854,11 +740,10 @@ h_log_find(const char *path, size_t from, ...)
 		return -1;
 	for (idx = from; found == -1 &&
 	    (line = nth_line(text, idx, &len)) != NULL; idx++) {
-		if (h_log_parse(line, len, &lr) == -1)
-			continue;
+		parse_line(path, idx, line, len, &lr);
 		if (matches(&lr, kv, n))
 			found = (int)idx;
-		h_logrec_free(&lr);
+		logfmt_free(&lr);
 	}
 	free(text);
 	return found;
@@ -868,7 +753,7 @@ void
 h_expect_denied(const struct h_fx *f, const struct h_res *r,
     size_t logbefore, const char *why, const char *what)
 {
-	struct h_logrec lr;
+	struct logfmt_rec lr;
 	struct h_rec rec;
 	const char *reason;
 	char *line;
@@ -889,7 +774,7 @@ h_expect_denied(const struct h_fx *f, const struct h_res *r,
 	    "%s: the log line does not parse", what);
 	ck_assert_msg(val_is(&lr, "event", "deny"), "%s: the new log line is "
 	    "not event=deny", what);
-	reason = h_log_val(&lr, "reason");
+	reason = logfmt_get(&lr, "reason");
 	ck_assert_msg(reason != NULL && strstr(reason, why) != NULL,
 	    "%s: log reason \"%s\" lacks \"%s\"", what, reason, why);
 	/* The client is told exactly what the log says. */
@@ -897,14 +782,14 @@ h_expect_denied(const struct h_fx *f, const struct h_res *r,
 	ck_assert_msg(strstr(r->err, line) != NULL, "%s: stderr \"%s\" and "
 	    "log reason \"%s\" differ", what, r->err, reason);
 	free(line);
-	h_logrec_free(&lr);
+	logfmt_free(&lr);
 }
 
 void
 h_expect_permitted(const struct h_fx *f, const struct h_res *r,
     size_t logbefore, int ran, const char *what)
 {
-	struct h_logrec p, e;
+	struct logfmt_rec p, e;
 	struct h_rec rec;
 	size_t n;
 
@@ -921,16 +806,16 @@ h_expect_permitted(const struct h_fx *f, const struct h_res *r,
 	    h_log_get(f->log, logbefore + 1, &e) == 0,
 	    "%s: the log lines do not parse", what);
 	ck_assert_msg(val_is(&p, "event", "permit") &&
-	    h_log_val(&p, "run") != NULL, "%s: first line is not a permit "
+	    logfmt_get(&p, "run") != NULL, "%s: first line is not a permit "
 	    "with run=", what);
 	ck_assert_msg(val_is(&e, "event", "exit") && val_is(&e, "status", "0")
-	    && h_log_val(&e, "ms") != NULL, "%s: second line is not exit "
+	    && logfmt_get(&e, "ms") != NULL, "%s: second line is not exit "
 	    "status=0", what);
-	ck_assert_msg(h_log_val(&p, "pid") != NULL &&
-	    val_is(&e, "pid", h_log_val(&p, "pid")),
+	ck_assert_msg(logfmt_get(&p, "pid") != NULL &&
+	    val_is(&e, "pid", logfmt_get(&p, "pid")),
 	    "%s: permit and exit lines carry different pids", what);
-	h_logrec_free(&p);
-	h_logrec_free(&e);
+	logfmt_free(&p);
+	logfmt_free(&e);
 }
 
 TCase *

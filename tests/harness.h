@@ -12,8 +12,9 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "logfmt.h"
+
 #define H_MAXARGS	256	/* words the stand-in records */
-#define H_MAXFIELDS	32	/* fields in one log line */
 #define H_TIMEOUT	60	/* seconds a program may run */
 
 /*
@@ -52,14 +53,6 @@ struct h_rec {
 	size_t	 nenv;
 	int	 fds[H_MAXARGS];	/* open descriptors, from /proc */
 	size_t	 nfds;
-};
-
-/* One parsed log line; val[i] holds vlen[i] bytes plus a NUL. */
-struct h_logrec {
-	size_t	 n;
-	char	*key[H_MAXFIELDS];
-	char	*val[H_MAXFIELDS];
-	size_t	 vlen[H_MAXFIELDS];
 };
 
 /* Is the effective uid 0?  The policy must be root-owned. */
@@ -130,12 +123,13 @@ void	 h_rec_free(struct h_rec *rec);
 /* Index of the first argument equal to s, or -1. */
 int	 h_rec_find(const struct h_rec *rec, const char *s);
 
-/* Log lines: how many, one parsed (0-based), the first match. */
+/*
+ * Log lines: how many; line idx (0-based) parsed into lr, -1 when there
+ * is no such line.  A line that is not strict logfmt fails the test, here
+ * and in h_log_find.
+ */
 size_t	 h_log_count(const char *path);
-int	 h_log_parse(const char *line, size_t len, struct h_logrec *lr);
-int	 h_log_get(const char *path, size_t idx, struct h_logrec *lr);
-void	 h_logrec_free(struct h_logrec *lr);
-const char *h_log_val(const struct h_logrec *lr, const char *key);
+int	 h_log_get(const char *path, size_t idx, struct logfmt_rec *lr);
 /*
  * The index of the first line at or after from whose fields match every
  * key, value pair (NULL-terminated).  A value "~text" matches a field that

@@ -14,167 +14,22 @@
 #include <unistd.h>
 
 #include "log.h"
-
-#define KV_MAX		32
-#define KV_VALMAX	8192
+#include "logfmt.h"
 
 /*
- * A strict logfmt reader, written from the format description rather than
- * from log.c, so that it catches the writer drifting from the format.  It
- * refuses anything a report tool could misread: empty bare values, bare
- * values holding '"', '=', '\\' or control bytes, unknown escapes, raw
- * control bytes inside quotes, unterminated quotes, doubled spaces.
+ * Parse a line the writer made, which must be strict logfmt (logfmt.c,
+ * written from the format and not from log.c); its number of fields.
  */
-struct kv {
-	char	key[64];
-	char	val[KV_VALMAX];
-	size_t	vlen;
-};
-
-static int
-hexval(int c)
+static size_t
+parse(const char *line, size_t len, struct logfmt_rec *lr)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;		/* the writer uses upper case only */
-}
+	const char *why = NULL;
+	size_t off = 0;
 
-static int
-iskeychar(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-static int
-isctl(unsigned char c)
-{
-	return c < 0x20 || c == 0x7f;
-}
-
-/* Parse a quoted value at *pp (just after the opening quote). */
-static int
-parse_quoted(const char **pp, struct kv *kv)
-{
-	const unsigned char *p = (const unsigned char *)*pp;
-	int hi, lo;
-
-	for (;;) {
-		if (kv->vlen >= KV_VALMAX)
-			return -1;
-		if (*p == '\0' || isctl(*p))
-			return -1;
-		if (*p == '"')
-			break;
-		if (*p != '\\') {
-			kv->val[kv->vlen++] = (char)*p++;
-			continue;
-		}
-		p++;
-		if (*p == '"' || *p == '\\') {
-			kv->val[kv->vlen++] = (char)*p++;
-		} else if (*p == 'x') {
-			if ((hi = hexval(p[1])) == -1 ||
-			    (lo = hexval(p[2])) == -1)
-				return -1;
-			kv->val[kv->vlen++] = (char)(hi << 4 | lo);
-			p += 3;
-		} else
-			return -1;
-	}
-	*pp = (const char *)p + 1;
-	return 0;
-}
-
-static int
-parse_bare(const char **pp, struct kv *kv)
-{
-	const unsigned char *p = (const unsigned char *)*pp;
-
-	while (*p != '\0' && *p != ' ') {
-		if (*p == '"' || *p == '=' || *p == '\\' || isctl(*p) ||
-		    kv->vlen >= KV_VALMAX)
-			return -1;
-		kv->val[kv->vlen++] = (char)*p++;
-	}
-	if (kv->vlen == 0)
-		return -1;
-	*pp = (const char *)p;
-	return 0;
-}
-
-/* Returns the number of pairs, or -1 if line is not strict logfmt. */
-static int
-lf_parse(const char *line, struct kv *kv, size_t maxkv)
-{
-	const char *p = line;
-	size_t n = 0, k;
-
-	for (;;) {
-		if (n == maxkv)
-			return -1;
-		memset(&kv[n], 0, sizeof(kv[n]));
-		for (k = 0; iskeychar((unsigned char)*p); k++, p++) {
-			if (k + 1 >= sizeof(kv[n].key))
-				return -1;
-			kv[n].key[k] = *p;
-		}
-		if (k == 0 || *p++ != '=')
-			return -1;
-		if (*p == '"') {
-			p++;
-			if (parse_quoted(&p, &kv[n]) == -1)
-				return -1;
-		} else if (parse_bare(&p, &kv[n]) == -1)
-			return -1;
-		n++;
-		if (*p == '\0')
-			return (int)n;
-		if (*p++ != ' ')
-			return -1;
-	}
-}
-
-/*
- * An independent UTF-8 check: decode, then reject overlongs, surrogates,
- * values above U+10FFFF, and C0/C1 controls and DEL.
- */
-static int
-clean_utf8(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned long cp;
-	size_t n, i;
-	static const unsigned long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			n = 1;
-			cp = *p;
-		} else if ((*p & 0xe0) == 0xc0) {
-			n = 2;
-			cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 3;
-			cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 4;
-			cp = *p & 0x07;
-		} else
-			return 0;
-		for (i = 1; i < n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if (cp < min[n] || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff) ||
-		    cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-			return 0;
-		p += n;
-	}
-	return 1;
+	if (logfmt_parse(line, len, lr, &why, &off) == -1)
+		ck_abort_msg("not strict logfmt at byte %zu (%s): [%.*s]", off,
+		    why, (int)len, line);
+	return lr->n;
 }
 
 static const char *
@@ -313,25 +168,26 @@ static void
 assert_roundtrip(const char *v)
 {
 	struct logline l;
-	struct kv kv[4];
-	int i, n;
+	struct logfmt_rec lr;
+	int i;
 
 	logline_init(&l, "deny");
 	logline_add(&l, "cmd", v);
 	logline_add(&l, "reason", v);
 	ck_assert(!l.nomem);
 	ck_assert_ptr_null(memchr(l.buf, '\n', l.len));
-	ck_assert(clean_utf8(l.buf));
-	n = lf_parse(l.buf, kv, 4);
-	ck_assert_msg(n == 4, "unparseable line [%s]", l.buf);
-	ck_assert_str_eq(kv[0].key, "time");
-	ck_assert_str_eq(kv[1].key, "event");
-	ck_assert_str_eq(kv[2].key, "cmd");
-	ck_assert_str_eq(kv[3].key, "reason");
+	/* strict: also no raw control byte, C1 control or bad UTF-8 */
+	ck_assert_msg(parse(l.buf, l.len, &lr) == 4, "[%s]: %zu fields",
+	    l.buf, lr.n);
+	ck_assert_str_eq(lr.f[0].key, "time");
+	ck_assert_str_eq(lr.f[1].key, "event");
+	ck_assert_str_eq(lr.f[2].key, "cmd");
+	ck_assert_str_eq(lr.f[3].key, "reason");
 	for (i = 2; i < 4; i++) {
-		ck_assert_uint_eq(kv[i].vlen, strlen(v));
-		ck_assert(memcmp(kv[i].val, v, kv[i].vlen) == 0);
+		ck_assert_uint_eq(lr.f[i].vlen, strlen(v));
+		ck_assert(memcmp(lr.f[i].val, v, lr.f[i].vlen) == 0);
 	}
+	logfmt_free(&lr);
 	logline_free(&l);
 }
 
@@ -378,23 +234,99 @@ START_TEST(test_roundtrip_random)
 }
 END_TEST
 
-/* The parser itself must refuse what is not strict logfmt. */
+/*
+ * The reader itself must refuse what is not strict logfmt, and say where:
+ * the offset of the first byte at fault, and a reason naming the rule.
+ */
+static const struct {
+	const char	*line;
+	size_t		 off;
+	const char	*why;
+} badlines[] = {
+	{ "", 0, "empty line" },
+	{ "a", 1, "expected '='" },
+	{ "a=", 2, "empty bare value" },
+	{ "=b", 0, "expected a key" },
+	{ " a=b", 0, "expected a key" },
+	{ "A=b", 0, "expected a key" },
+	{ "a=b ", 4, "a blank at the end" },
+	{ "a=b  c=d", 4, "more than one blank" },
+	{ "a=b c", 5, "expected '='" },
+	{ "a=\"b", 4, "unterminated" },
+	{ "a=\"b\"c", 5, "expected a blank" },
+	{ "a=b\"c", 3, "in a bare value" },
+	{ "a=b=c", 3, "in a bare value" },
+	{ "a=\\", 2, "in a bare value" },
+	{ "a=\"\\q\"", 3, "unknown escape" },
+	{ "a=\"\\", 3, "unknown escape" },
+	{ "a=\"\\x4\"", 3, "bad \\x escape" },
+	{ "a=\"\\x4a\"", 3, "bad \\x escape" },
+	{ "a=\"x\ty\"", 4, "raw control byte" },
+	{ "a=b\x7f", 3, "raw control byte" },
+	{ "a=\xff", 2, "invalid UTF-8" },
+	{ "a=\"\xc2\x85\"", 3, "C1 control" },
+	{ "a=\"\xc0\xaf\"", 3, "invalid UTF-8" },
+	{ "a=\"\xed\xa0\x80\"", 3, "invalid UTF-8" },
+	{ "a=\"\xe6\x97\"", 3, "invalid UTF-8" },
+	{ "a=\xf4\x90\x80\x80", 2, "invalid UTF-8" },
+};
+
 START_TEST(test_parser_refuses)
 {
-	static const char *const bad[] = {
-		"", "a", "a=", "=b", "a=b ", "a=b  c=d", "a=\"b", "a=b\"c",
-		"a=\"\\q\"", "a=\"\\x4\"", "a=\"\\x4a\"", "a=b=c", "a=\\",
-		"A=b", "a=\"x\ty\"",
-	};
-	struct kv kv[4];
-	size_t i;
+	struct logfmt_rec lr;
+	const char *line = badlines[_i].line, *why = NULL;
+	size_t off = 0;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		ck_assert_msg(lf_parse(bad[i], kv, 4) == -1, "took [%s]",
-		    bad[i]);
-	ck_assert_int_eq(lf_parse("a=b c=\"d e\" f=\"\"", kv, 4), 3);
-	ck_assert_str_eq(kv[1].val, "d e");
-	ck_assert_uint_eq(kv[2].vlen, 0);
+	ck_assert_msg(logfmt_parse(line, strlen(line), &lr, &why, &off) == -1,
+	    "took [%s]", line);
+	ck_assert_msg(off == badlines[_i].off && why != NULL &&
+	    strstr(why, badlines[_i].why) != NULL, "[%s]: at %zu (%s), want "
+	    "%zu (%s)", line, off, why, badlines[_i].off, badlines[_i].why);
+	ck_assert_uint_eq(lr.n, 0);
+	ck_assert_ptr_null(lr.buf);
+}
+END_TEST
+
+/* What it takes, exactly; and its limits. */
+START_TEST(test_parser_takes)
+{
+	static const char nul[] = "a=b\0c=d";
+	struct logfmt_rec lr;
+	const char *why, *p;
+	char *many, *m;
+	size_t off, i;
+
+	p = "a=b c=\"d e\" f=\"\"";
+	ck_assert_uint_eq(parse(p, strlen(p), &lr), 3);
+	ck_assert_str_eq(lr.f[1].val, "d e");
+	ck_assert_uint_eq(lr.f[2].vlen, 0);
+	ck_assert_str_eq(logfmt_get(&lr, "c"), "d e");
+	ck_assert_ptr_null(logfmt_get(&lr, "d"));
+	logfmt_free(&lr);
+	logfmt_free(&lr);		/* twice is harmless */
+	p = "k=caf\xc3\xa9 v=\"\\x00\\\"\\\\\\x7F\"";
+	ck_assert_uint_eq(parse(p, strlen(p), &lr), 2);
+	ck_assert_str_eq(lr.f[0].val, "caf\xc3\xa9");
+	ck_assert_uint_eq(lr.f[1].vlen, 4);
+	ck_assert(memcmp(lr.f[1].val, "\0\"\\\x7f", 4) == 0);
+	logfmt_free(&lr);
+	/* a NUL is a raw control byte like any other */
+	ck_assert_int_eq(logfmt_parse(nul, sizeof(nul) - 1, &lr, &why, &off),
+	    -1);
+	ck_assert_uint_eq(off, 3);
+	/* LOGFMT_MAXFIELDS fields, not one more */
+	ck_assert_ptr_nonnull(many = malloc(4 * (LOGFMT_MAXFIELDS + 1) + 1));
+	for (m = many, i = 0; i <= LOGFMT_MAXFIELDS; i++)
+		m = stpcpy(m, "k=v ");
+	m[-1] = '\0';
+	ck_assert_int_eq(logfmt_parse(many, strlen(many), &lr, &why, &off),
+	    -1);
+	ck_assert_uint_eq(off, 4 * LOGFMT_MAXFIELDS);
+	ck_assert_str_eq(why, "too many fields");
+	many[4 * LOGFMT_MAXFIELDS - 1] = '\0';
+	ck_assert_uint_eq(parse(many, strlen(many), &lr), LOGFMT_MAXFIELDS);
+	logfmt_free(&lr);
+	free(many);
 }
 END_TEST
 
@@ -429,7 +361,7 @@ assert_time(const char *t, size_t len)
 START_TEST(test_logline_shape)
 {
 	struct logline l;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	const char *rest;
 
 	logline_init(&l, "deny");
@@ -441,7 +373,8 @@ START_TEST(test_logline_shape)
 	assert_time(l.buf + 5, strcspn(l.buf + 5, " "));
 	rest = l.buf + 5 + 24;
 	ck_assert_str_eq(rest, " event=deny user=bob cmd=\"a b\"");
-	ck_assert_int_eq(lf_parse(l.buf, kv, KV_MAX), 4);
+	ck_assert_uint_eq(parse(l.buf, l.len, &lr), 4);
+	logfmt_free(&lr);
 	logline_free(&l);
 	ck_assert_ptr_null(l.buf);
 	logline_free(&l);		/* twice is harmless */
@@ -457,7 +390,7 @@ END_TEST
 START_TEST(test_logline_addf)
 {
 	struct logline l;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	char *big;
 	size_t n = 5000;
 
@@ -476,11 +409,12 @@ START_TEST(test_logline_addf)
 	big[10] = '\n';
 	logline_addf(&l, "cmd", "<%s>", big);
 	ck_assert(!l.nomem);
-	ck_assert_int_eq(lf_parse(l.buf, kv, KV_MAX), 7);
-	ck_assert_uint_eq(kv[6].vlen, n + 2);
-	ck_assert_int_eq(kv[6].val[0], '<');
-	ck_assert_int_eq(kv[6].val[11], '\n');
-	ck_assert_int_eq(kv[6].val[n + 1], '>');
+	ck_assert_uint_eq(parse(l.buf, l.len, &lr), 7);
+	ck_assert_uint_eq(lr.f[6].vlen, n + 2);
+	ck_assert_int_eq(lr.f[6].val[0], '<');
+	ck_assert_int_eq(lr.f[6].val[11], '\n');
+	ck_assert_int_eq(lr.f[6].val[n + 1], '>');
+	logfmt_free(&lr);
 	free(big);
 	logline_free(&l);
 }
@@ -490,9 +424,9 @@ END_TEST
 START_TEST(test_logline_growth)
 {
 	struct logline l;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	char key[16], val[128];
-	int i, n;
+	int i;
 
 	logline_init(&l, "permit");
 	for (i = 0; i < 30; i++) {
@@ -502,12 +436,12 @@ START_TEST(test_logline_growth)
 	}
 	ck_assert(!l.nomem);
 	ck_assert_uint_ge(l.cap, l.len + 2);
-	n = lf_parse(l.buf, kv, KV_MAX);
-	ck_assert_int_eq(n, 32);
+	ck_assert_uint_eq(parse(l.buf, l.len, &lr), 32);
 	for (i = 0; i < 30; i++) {
 		snprintf(val, sizeof(val), "v%d %0*d", i, 60, i);
-		ck_assert_str_eq(kv[i + 2].val, val);
+		ck_assert_str_eq(lr.f[i + 2].val, val);
 	}
+	logfmt_free(&lr);
 	logline_free(&l);
 }
 END_TEST
@@ -625,7 +559,7 @@ START_TEST(test_file_three_lines)
 	struct logsink s;
 	struct logline l;
 	struct stat st;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	char path[512], err[256], *paths[1], *buf, *lines[8];
 	size_t len, n, i;
 	mode_t old;
@@ -657,12 +591,13 @@ START_TEST(test_file_three_lines)
 	ck_assert_uint_eq(n, 3);
 	for (i = 0; i < 3; i++) {
 		ck_assert(strncmp(lines[i], "time=", 5) == 0);
-		ck_assert_int_eq(lf_parse(lines[i], kv, KV_MAX), 4);
-		ck_assert_str_eq(kv[1].val, "deny");
-		ck_assert_int_eq(kv[2].val[0], (char)('0' + i));
-		ck_assert_str_eq(kv[3].key, "cmd");
-		ck_assert_uint_eq(kv[3].vlen, strlen(vals[i]));
-		ck_assert(memcmp(kv[3].val, vals[i], kv[3].vlen) == 0);
+		ck_assert_uint_eq(parse(lines[i], strlen(lines[i]), &lr), 4);
+		ck_assert_str_eq(lr.f[1].val, "deny");
+		ck_assert_int_eq(lr.f[2].val[0], (char)('0' + i));
+		ck_assert_str_eq(lr.f[3].key, "cmd");
+		ck_assert_uint_eq(lr.f[3].vlen, strlen(vals[i]));
+		ck_assert(memcmp(lr.f[3].val, vals[i], lr.f[3].vlen) == 0);
+		logfmt_free(&lr);
 	}
 	ck_assert_str_eq(strchr(lines[1], ' ') + 1,
 	    "event=deny n=1 cmd=\"a\\x0Ab\\x0Ac\"");
@@ -732,11 +667,12 @@ child_writes(const char *path, int id)
 
 START_TEST(test_file_concurrent)
 {
-	struct kv kv[8];
+	struct logfmt_rec lr;
 	char path[512], **lines, *buf, want[64];
 	int seen[NCHILD], i, status, id, seq;
 	pid_t pid[NCHILD];
-	size_t len, n, k;
+	size_t len, n, k, off = 0;
+	const char *why = "";
 
 	tmppath(path, sizeof(path), "log");
 	for (i = 0; i < NCHILD; i++) {
@@ -759,16 +695,18 @@ START_TEST(test_file_concurrent)
 	for (k = 0; k < n; k++) {
 		ck_assert_uint_gt(strlen(lines[k]), 300);
 		ck_assert(strncmp(lines[k], "time=", 5) == 0);
-		ck_assert_msg(lf_parse(lines[k], kv, 8) == 5,
-		    "torn line %zu: %s", k, lines[k]);
-		ck_assert_str_eq(kv[4].key, "end");
-		id = atoi(kv[2].val);
+		ck_assert_msg(logfmt_parse(lines[k], strlen(lines[k]), &lr, &why,
+		    &off) == 0 && lr.n == 5, "torn line %zu (at byte %zu: %s): "
+		    "%s", k, off, why, lines[k]);
+		ck_assert_str_eq(lr.f[4].key, "end");
+		id = atoi(lr.f[2].val);
 		ck_assert(id >= 0 && id < NCHILD);
 		/* each child's lines arrive in its own order */
 		seq = seen[id]++;
 		snprintf(want, sizeof(want), "c%d.%d", id, seq);
-		ck_assert_str_eq(kv[4].val, want);
-		ck_assert_uint_eq(kv[3].vlen, 255);
+		ck_assert_str_eq(lr.f[4].val, want);
+		ck_assert_uint_eq(lr.f[3].vlen, 255);
+		logfmt_free(&lr);
 	}
 	for (i = 0; i < NCHILD; i++)
 		ck_assert_int_eq(seen[i], NPERCHILD);
@@ -926,7 +864,9 @@ make_suite_log(void)
 	tcase_add_test(tc, test_escape_truncation);
 	tcase_add_loop_test(tc, test_roundtrip_hostile, 0, (int)NHOSTILE);
 	tcase_add_test(tc, test_roundtrip_random);
-	tcase_add_test(tc, test_parser_refuses);
+	tcase_add_loop_test(tc, test_parser_refuses, 0,
+	    (int)(sizeof(badlines) / sizeof(badlines[0])));
+	tcase_add_test(tc, test_parser_takes);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 

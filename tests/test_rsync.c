@@ -290,7 +290,7 @@ START_TEST(test_corpus)
 	    "RSYNC_RSH=x", "RSYNC_CONNECT_PROG=x", "HOME=/nonexistent",
 	    "SHELL=/bin/evil", NULL };
 	char what[1300], cluster[256], *run;
-	struct h_logrec lr;
+	struct logfmt_rec lr;
 	struct h_rec rec;
 	struct h_res r;
 
@@ -315,15 +315,15 @@ START_TEST(test_corpus)
 	    "%s: %s not passed on", what, cluster);
 	h_rec_free(&rec);
 	ck_assert(h_log_get(fx.log, 0, &lr) == 0);
-	ck_assert_msg(strcmp(h_log_val(&lr, "cmd"), c->cmd) == 0, "%s: cmd=",
+	ck_assert_msg(strcmp(logfmt_get(&lr, "cmd"), c->cmd) == 0, "%s: cmd=",
 	    what);
 	ck_assert(asprintf(&run, "%s --server ", fx.rsync) != -1);
-	ck_assert_msg(strncmp(h_log_val(&lr, "run"), run, strlen(run)) == 0,
-	    "%s: run=%s", what, h_log_val(&lr, "run"));
-	ck_assert_msg(strstr(h_log_val(&lr, "run"), "confine-root") == NULL,
+	ck_assert_msg(strncmp(logfmt_get(&lr, "run"), run, strlen(run)) == 0,
+	    "%s: run=%s", what, logfmt_get(&lr, "run"));
+	ck_assert_msg(strstr(logfmt_get(&lr, "run"), "confine-root") == NULL,
 	    "%s: --confine-root for an rsync without it", what);
 	free(run);
-	h_logrec_free(&lr);
+	logfmt_free(&lr);
 	h_res_free(&r);
 }
 END_TEST
