@@ -23,6 +23,7 @@
 #include "logfmt.h"
 
 #define BASE_TEMPLATE	"/tmp/rshell-test.XXXXXX"
+#define CORPUS		"tests/data/rsync-3.5-client-commands.tsv"
 #define MAXOUT		(16 * 1024 * 1024)	/* output kept */
 #define MAXENV		64
 #define MAXPAIRS	16
@@ -71,6 +72,99 @@ static const char standin_fmt[] =
     "echo '=== end'\n"
     "} >&2\n"
     "exit 0\n";
+
+/* One row of the corpus into r, or the reason it is malformed. */
+static const char *
+corpus_row(char *line, struct h_corpus_row *r)
+{
+	char *col[4], *p;
+	size_t i;
+
+	for (p = line; *p != '\0'; p++)
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return "a control byte";
+	for (i = 0, p = line; i < 4; i++)
+		if ((col[i] = strsep(&p, "\t")) == NULL)
+			return "fewer than 4 tab-separated columns";
+	if (p != NULL)
+		return "more than 4 tab-separated columns";
+	if (strcmp(col[0], "push") != 0 && strcmp(col[0], "pull") != 0)
+		return "the direction is neither push nor pull";
+	if (col[1][0] == '\0' || col[2][0] == '\0')
+		return "the options or the request are empty";
+	if (strcmp(col[3], "permit") != 0 && strcmp(col[3], "deny") != 0)
+		return "the verdict is neither permit nor deny";
+	r->pull = strcmp(col[0], "pull") == 0;
+	r->permit = strcmp(col[3], "permit") == 0;
+	r->opts = strdup(col[1]);
+	r->cmd = strdup(col[2]);
+	return r->opts == NULL || r->cmd == NULL ? "out of memory" : NULL;
+}
+
+/* Line lineno (len bytes at line): why it is malformed, or NULL. */
+static const char *
+corpus_line(struct h_corpus *c, char *line, ssize_t len, size_t lineno)
+{
+	struct h_corpus_row *nrow;
+
+	if (line[len - 1] != '\n')
+		return "no newline at the end (cut off?)";
+	line[len - 1] = '\0';
+	if (line[0] == '#')
+		return NULL;
+	if ((nrow = reallocarray(c->row, c->n + 1, sizeof(*c->row))) == NULL)
+		return "out of memory";
+	c->row = nrow;
+	memset(&c->row[c->n], 0, sizeof(c->row[c->n]));
+	c->row[c->n].line = lineno;
+	return corpus_row(line, &c->row[c->n++]);
+}
+
+int
+h_corpus_read(struct h_corpus *c, char *err, size_t errlen)
+{
+	const char *dir = getenv("srcdir"), *why = NULL;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t len;
+	FILE *fp;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->path, sizeof(c->path), "%s/%s", dir != NULL ? dir : ".",
+	    CORPUS);
+	if ((fp = fopen(c->path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s (run from the top of the tree, "
+		    "or set srcdir)", c->path, strerror(errno));
+		return -1;
+	}
+	while (why == NULL && (len = getline(&line, &cap, fp)) > 0)
+		why = corpus_line(c, line, len, ++lineno);
+	if (why == NULL && ferror(fp))
+		why = strerror(errno);
+	free(line);
+	fclose(fp);
+	if (why == NULL && c->n == 0)
+		why = "no rows";
+	if (why == NULL)
+		return 0;
+	snprintf(err, errlen, "%s:%zu: %s", c->path, lineno, why);
+	h_corpus_free(c);
+	return -1;
+}
+
+void
+h_corpus_free(struct h_corpus *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->row[i].opts);
+		free(c->row[i].cmd);
+	}
+	free(c->row);
+	c->row = NULL;
+	c->n = 0;
+}
 
 int
 h_root(void)

@@ -55,6 +55,36 @@ struct h_rec {
 	size_t	 nfds;
 };
 
+/*
+ * The client corpus, tests/data/rsync-3.5-client-commands.tsv: one row per
+ * request a real client sends, with the verdict it must get under
+ * "permit push pull list USER dir D".
+ */
+struct h_corpus_row {
+	int	 pull;		/* direction: pull (1) or push (0) */
+	int	 permit;	/* verdict: permit (1) or deny (0) */
+	char	*opts;		/* the client's options, for messages */
+	char	*cmd;		/* the request as sshd passes it */
+	size_t	 line;		/* in the file */
+};
+
+struct h_corpus {
+	char			 path[PATH_MAX];
+	struct h_corpus_row	*row;
+	size_t			 n;
+};
+
+/*
+ * Read the corpus from $srcdir (default ".") and check every row: four
+ * tab-separated columns, direction push or pull, options and request not
+ * empty, verdict permit or deny, no control bytes, a newline at the end.
+ * Lines starting with '#' are comments.  -1 with "file:line: what" in err
+ * at the first row that is not so (nothing is skipped), or when the file
+ * cannot be read.  No Check assertion: suites read it while being built.
+ */
+int	 h_corpus_read(struct h_corpus *c, char *err, size_t errlen);
+void	 h_corpus_free(struct h_corpus *c);
+
 /* Is the effective uid 0?  The policy must be root-owned. */
 int	 h_root(void);
 /*

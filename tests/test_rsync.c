@@ -23,8 +23,6 @@
 #include "wall.h"
 
 #define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
-#define CORPUS		"tests/data/rsync-3.5-client-commands.tsv"
-#define MAXCORPUS	512
 #define REAL_RSYNC	"/usr/bin/rsync"
 #define CAPS		"-logDtprze.iLsfxCIvu"
 #define SRV		"rsync --server " CAPS " "
@@ -32,16 +30,8 @@
 #define PUSH		SRV ". backup/laptop/"
 #define PULL		SND ". backup/laptop/"
 
-struct crow {
-	int	 pull;
-	char	 opts[128];
-	char	 cmd[1024];
-	int	 permit;
-	int	 line;
-};
-
-static struct crow corpus[MAXCORPUS];
-static int ncorpus;
+static struct h_corpus corpus;
+static char corpus_err[PATH_MAX + 128];	/* why it could not be read */
 static struct h_fx fx;
 
 /* What the corpus requests name, under D. */
@@ -243,39 +233,12 @@ count_opt(const struct h_rec *rec, const char *word)
 
 /* The corpus. */
 
-static void
-load_corpus(void)
-{
-	char line[2048], *f[4], *p;
-	FILE *fp;
-	int lineno = 0, i;
-
-	if ((fp = fopen(CORPUS, "r")) == NULL)
-		return;
-	while (ncorpus < MAXCORPUS && fgets(line, sizeof(line), fp) != NULL) {
-		lineno++;
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		for (p = line, i = 0; i < 4 && p != NULL; i++)
-			f[i] = strsep(&p, "\t");
-		if (i < 4 || f[3] == NULL)
-			continue;
-		corpus[ncorpus].pull = strcmp(f[0], "pull") == 0;
-		strlcpy(corpus[ncorpus].opts, f[1],
-		    sizeof(corpus[ncorpus].opts));
-		strlcpy(corpus[ncorpus].cmd, f[2], sizeof(corpus[ncorpus].cmd));
-		corpus[ncorpus].permit = strcmp(f[3], "permit") == 0;
-		corpus[ncorpus].line = lineno;
-		ncorpus++;
-	}
-	fclose(fp);
-}
-
+/* A corpus that cannot be read, or has a malformed row, fails here. */
 START_TEST(test_corpus_present)
 {
-	ck_assert_msg(ncorpus > 100, "%s: %d requests read (run from the top "
-	    "of the tree)", CORPUS, ncorpus);
+	ck_assert_msg(corpus_err[0] == '\0', "%s", corpus_err);
+	ck_assert_msg(corpus.n > 100, "%s: %zu requests read", corpus.path,
+	    corpus.n);
 }
 END_TEST
 
@@ -285,16 +248,16 @@ END_TEST
  */
 START_TEST(test_corpus)
 {
-	const struct crow *c = &corpus[_i];
+	const struct h_corpus_row *c = &corpus.row[_i];
 	char *env[] = { "LD_PRELOAD=/nonexistent", "LD_LIBRARY_PATH=/x",
 	    "RSYNC_RSH=x", "RSYNC_CONNECT_PROG=x", "HOME=/nonexistent",
 	    "SHELL=/bin/evil", NULL };
-	char what[1300], cluster[256], *run;
+	char what[PATH_MAX + 256], cluster[256], *run;
 	struct logfmt_rec lr;
 	struct h_rec rec;
 	struct h_res r;
 
-	snprintf(what, sizeof(what), "%s:%d (%s %s)", CORPUS, c->line,
+	snprintf(what, sizeof(what), "%s:%zu (%s %s)", corpus.path, c->line,
 	    c->pull ? "pull" : "push", c->opts);
 	policy("push pull list");
 	h_rshell_c(&r, &fx, c->cmd, env);
@@ -1000,10 +963,11 @@ make_suite_rsync(void)
 	TCase *tc;
 	int n = 0;
 
-	load_corpus();
+	if (h_corpus_read(&corpus, corpus_err, sizeof(corpus_err)) == -1)
+		corpus.n = 0;
 	tc = h_root_tcase(s, "corpus", setup_tree, teardown);
 	T(test_corpus_present);
-	L(test_corpus, ncorpus);
+	L(test_corpus, corpus.n);
 
 	tc = h_root_tcase(s, "refused", setup_tree, teardown);
 	L(test_refused, NROWS(refused));

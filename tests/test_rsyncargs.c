@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "policy.h"
 #include "rsyncargs.h"
 #include "words.h"
@@ -15,7 +16,6 @@
 Suite	*make_suite_rsyncargs(void);
 
 #define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
-#define CORPUS		"tests/data/rsync-3.5-client-commands.tsv"
 
 #define ANY	(RO_PUSH | RO_PULL | RO_LIST)
 #define PUSH	"rsync --server -logDtprze.iLsfxCIvu "
@@ -38,59 +38,40 @@ check(const char *cmd, unsigned ro, struct rsync_req *req, char *err,
 	return rv;
 }
 
-/* (1) Every line of the corpus gets the verdict it lists. */
-static int
-corpus_line(char *line, size_t lineno)
+/* (1) Every row of the corpus gets the verdict it lists. */
+static void
+corpus_row(const struct h_corpus *c, const struct h_corpus_row *r)
 {
 	struct rsync_req req;
-	char *dir, *opts, *cmd, *verdict, err[256];
+	char err[256];
 	int rv;
 
-	line[strcspn(line, "\n")] = '\0';
-	if (line[0] == '#' || line[0] == '\0')
-		return 0;
-	dir = strsep(&line, "\t");
-	opts = strsep(&line, "\t");
-	cmd = strsep(&line, "\t");
-	verdict = strsep(&line, "\t");
-	ck_assert_msg(verdict != NULL && line == NULL,
-	    "line %zu: not 4 columns", lineno);
-	rv = check(cmd, ANY, &req, err, sizeof(err));
-	if (strcmp(verdict, "permit") == 0) {
-		ck_assert_msg(rv == 0, "line %zu (%s %s): denied: %s",
-		    lineno, dir, opts, err);
-		ck_assert_msg(!!(req.flags & RF_SENDER) ==
-		    (strcmp(dir, "pull") == 0), "line %zu: direction", lineno);
+	rv = check(r->cmd, ANY, &req, err, sizeof(err));
+	if (r->permit) {
+		ck_assert_msg(rv == 0, "%s:%zu (%s): denied: %s", c->path,
+		    r->line, r->opts, err);
+		ck_assert_msg(!!(req.flags & RF_SENDER) == r->pull,
+		    "%s:%zu: direction", c->path, r->line);
 		rsync_req_free(&req);
 	} else {
-		ck_assert_msg(strcmp(verdict, "deny") == 0,
-		    "line %zu: verdict %s", lineno, verdict);
-		ck_assert_msg(rv == -1, "line %zu (%s %s): permitted", lineno,
-		    dir, opts);
-		ck_assert_msg(err[0] != '\0', "line %zu: no reason", lineno);
+		ck_assert_msg(rv == -1, "%s:%zu (%s): permitted", c->path,
+		    r->line, r->opts);
+		ck_assert_msg(err[0] != '\0', "%s:%zu: no reason", c->path,
+		    r->line);
 	}
-	return 1;
 }
 
 START_TEST(test_corpus)
 {
-	const char *srcdir;
-	char path[1024], *line = NULL;
-	size_t cap = 0, lineno = 0, rows = 0;
-	FILE *fp;
-	int n;
+	struct h_corpus c;
+	char err[PATH_MAX + 128];
+	size_t i;
 
-	if ((srcdir = getenv("srcdir")) == NULL)
-		srcdir = ".";
-	n = snprintf(path, sizeof(path), "%s/%s", srcdir, CORPUS);
-	ck_assert(n > 0 && (size_t)n < sizeof(path));
-	fp = fopen(path, "r");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	while (getline(&line, &cap, fp) != -1)
-		rows += (size_t)corpus_line(line, ++lineno);
-	free(line);
-	fclose(fp);
-	ck_assert_msg(rows >= 150, "only %zu corpus rows", rows);
+	ck_assert_msg(h_corpus_read(&c, err, sizeof(err)) == 0, "%s", err);
+	for (i = 0; i < c.n; i++)
+		corpus_row(&c, &c.row[i]);
+	ck_assert_msg(c.n >= 150, "only %zu corpus rows", c.n);
+	h_corpus_free(&c);
 }
 END_TEST
 
