@@ -927,3 +927,19 @@ h_root_tcase(Suite *s, const char *name, void (*setup)(void),
 	suite_add_tcase(s, tc);
 	return tc;
 }
+
+void
+h_add(TCase *tc, const TTest *t, int *n)
+{
+	(*n)++;
+	if (tc != NULL)
+		tcase_add_test(tc, t);
+}
+
+void
+h_add_rows(TCase *tc, const TTest *t, size_t rows, int *n)
+{
+	*n += (int)rows;
+	if (tc != NULL)
+		tcase_add_loop_test(tc, t, 0, (int)rows);
+}

@@ -17,6 +17,24 @@
 #define H_MAXARGS	256	/* words the stand-in records */
 #define H_TIMEOUT	60	/* seconds a program may run */
 
+#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Requests as an rsync 3 client sends them for "rsync -az".  H_CLUSTER is
+ * its short-option cluster, ending in the capability string (-e.iLsfxCIvu,
+ * never a remote shell in server mode).  A prefix is a request up to and
+ * including the cluster and a blank: more options, then ". PATH", follow.
+ * The whole requests push into, or pull from, backup/ (test_modes.c) or
+ * backup/laptop/ (test_rsync.c).
+ */
+#define H_CLUSTER	"-logDtprze.iLsfxCIvu"
+#define H_PUSH_PREFIX	"rsync --server " H_CLUSTER " "
+#define H_PULL_PREFIX	"rsync --server --sender " H_CLUSTER " "
+#define H_PUSH_BACKUP	H_PUSH_PREFIX ". backup/"
+#define H_PULL_BACKUP	H_PULL_PREFIX ". backup/"
+#define H_PUSH_LAPTOP	H_PUSH_PREFIX ". backup/laptop/"
+#define H_PULL_LAPTOP	H_PULL_PREFIX ". backup/laptop/"
+
 /*
  * One test's world, all under top (a fresh directory, mode 0755, under a
  * per-suite directory in /tmp): the policy, the log, the stand-in and its
@@ -63,7 +81,7 @@ struct h_rec {
 struct h_corpus_row {
 	int	 pull;		/* direction: pull (1) or push (0) */
 	int	 permit;	/* verdict: permit (1) or deny (0) */
-	char	*opts;		/* the client's options, for messages */
+	char	*opts;		/* client options, for messages */
 	char	*cmd;		/* the request as sshd passes it */
 	size_t	 line;		/* in the file */
 };
@@ -189,5 +207,12 @@ void	 h_expect_permitted(const struct h_fx *f, const struct h_res *r,
  */
 TCase	*h_root_tcase(Suite *s, const char *name, void (*setup)(void),
 	    void (*teardown)(void));
+/*
+ * Add test t, or one test per row for rows rows, to tc.  tc may be NULL
+ * (h_root_tcase when not root): then nothing is added.  *n counts the
+ * tests either way, for h_skipped.
+ */
+void	 h_add(TCase *tc, const TTest *t, int *n);
+void	 h_add_rows(TCase *tc, const TTest *t, size_t rows, int *n);
 
 #endif

@@ -20,7 +20,7 @@
 
 struct logfmt_field {
 	const char	*key;
-	const char	*val;	/* vlen bytes and a NUL (\x00 may be inside) */
+	const char	*val;	/* vlen bytes, a NUL after them */
 	size_t		 vlen;
 };
 

@@ -695,9 +695,9 @@ START_TEST(test_file_concurrent)
 	for (k = 0; k < n; k++) {
 		ck_assert_uint_gt(strlen(lines[k]), 300);
 		ck_assert(strncmp(lines[k], "time=", 5) == 0);
-		ck_assert_msg(logfmt_parse(lines[k], strlen(lines[k]), &lr, &why,
-		    &off) == 0 && lr.n == 5, "torn line %zu (at byte %zu: %s): "
-		    "%s", k, off, why, lines[k]);
+		ck_assert_msg(logfmt_parse(lines[k], strlen(lines[k]), &lr,
+		    &why, &off) == 0 && lr.n == 5, "torn line %zu (byte %zu: "
+		    "%s): %s", k, off, why, lines[k]);
 		ck_assert_str_eq(lr.f[4].key, "end");
 		id = atoi(lr.f[2].val);
 		ck_assert(id >= 0 && id < NCHILD);

@@ -21,10 +21,6 @@
 
 #include "harness.h"
 
-#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
-#define CAPS		"-logDtprze.iLsfxCIvu"
-#define PUSH		"rsync --server " CAPS " . backup/"
-#define PULL		"rsync --server --sender " CAPS " . backup/"
 
 static struct h_fx fx;
 
@@ -206,7 +202,7 @@ static const struct {
 
 START_TEST(test_trust)
 {
-	static const char *const cmds[] = { "true", PUSH };
+	static const char *const cmds[] = { "true", H_PUSH_BACKUP };
 	char sub[PATH_MAX], policy[PATH_MAX];
 	char *argv[] = { "rshell", "-f", policy, "-c", NULL, NULL };
 	char *targv[] = { "rshell", "-t", "-f", policy, NULL };
@@ -272,7 +268,7 @@ START_TEST(test_malformed)
 	    "dir %s\nbogus line\n", fx.rsync, fx.log, fx.d);
 	snprintf(want, sizeof(want), "policy error: %s:4: ", fx.policy);
 	expect_denied("true", NULL, want);
-	expect_denied(PUSH, NULL, want);
+	expect_denied(H_PUSH_BACKUP, NULL, want);
 }
 END_TEST
 
@@ -311,13 +307,13 @@ static const struct {
 	{ "sh -c id", "command not allowed: sh" },
 	{ "bash -i", "command not allowed: bash" },
 	{ "scp -t backup/", "command not allowed: scp" },
-	{ "/usr/bin/rsync --server " CAPS " . backup/",
+	{ "/usr/bin/rsync --server " H_CLUSTER " . backup/",
 	    "command not allowed: /usr/bin/rsync" },
-	{ "./rsync --server " CAPS " . backup/", "command not allowed: "
+	{ "./rsync --server " H_CLUSTER " . backup/", "command not allowed: "
 	    "./rsync" },
-	{ "FOO=1 rsync --server " CAPS " . backup/", "command not allowed: "
-	    "FOO=1" },
-	{ "'rsync --server' " CAPS " . backup/", "command not allowed: "
+	{ "FOO=1 rsync --server " H_CLUSTER " . backup/",
+	    "command not allowed: FOO=1" },
+	{ "'rsync --server' " H_CLUSTER " . backup/", "command not allowed: "
 	    "rsync --server" },
 	{ "true x", "true takes no arguments" },
 	{ "", "empty command" },
@@ -354,19 +350,19 @@ static const struct {
 	{ "true\a", "control byte 0x07" },
 	{ "true\r", "control byte 0x0d" },
 	{ "true # comment", "starting with '#'" },
-	{ PUSH "; id", "unquoted ';'" },
-	{ PUSH " | id", "unquoted '|'" },
-	{ PUSH " && id", "unquoted '&'" },
-	{ PUSH "$(id)", "unquoted '$'" },
-	{ PUSH "`id`", "unquoted '`'" },
-	{ PUSH "\nid", "control byte 0x0a" },
-	{ PUSH " > x", "unquoted '>'" },
-	{ PUSH "\"$HOME\"", "'$' inside double quotes" },
-	{ "rsync --server " CAPS " . ~/x", "starting with '~'" },
-	{ PUSH "'", "unterminated single quote" },
-	{ "rsync --server " CAPS " . back\x1bup/", "control byte 0x1b" },
-	{ "rsync --server " CAPS " . 'back\tup/'", "control byte 0x09" },
-	{ "rsync --server " CAPS " . back\x7fup/", "control byte 0x7f" },
+	{ H_PUSH_BACKUP "; id", "unquoted ';'" },
+	{ H_PUSH_BACKUP " | id", "unquoted '|'" },
+	{ H_PUSH_BACKUP " && id", "unquoted '&'" },
+	{ H_PUSH_BACKUP "$(id)", "unquoted '$'" },
+	{ H_PUSH_BACKUP "`id`", "unquoted '`'" },
+	{ H_PUSH_BACKUP "\nid", "control byte 0x0a" },
+	{ H_PUSH_BACKUP " > x", "unquoted '>'" },
+	{ H_PUSH_BACKUP "\"$HOME\"", "'$' inside double quotes" },
+	{ "rsync --server " H_CLUSTER " . ~/x", "starting with '~'" },
+	{ H_PUSH_BACKUP "'", "unterminated single quote" },
+	{ "rsync --server " H_CLUSTER " . back\x1bup/", "control byte 0x1b" },
+	{ "rsync --server " H_CLUSTER " . 'back\tup/'", "control byte 0x09" },
+	{ "rsync --server " H_CLUSTER " . back\x7fup/", "control byte 0x7f" },
 };
 
 START_TEST(test_split)
@@ -395,8 +391,8 @@ static const struct {
 	{ "id \\", "\"id \\\\\"", 1 },
 	{ "id \x7f", "\"id \\x7F\"", 1 },
 	{ "id \xc2\x9b" "31m", "\"id \\xC2\\x9B31m\"", 1 },
-	{ PULL "'a\"b=c'", "\\\"b=c", 2 },
-	{ PULL "x\xff\xfe", "x\\xFF\\xFE", 2 },
+	{ H_PULL_BACKUP "'a\"b=c'", "\\\"b=c", 2 },
+	{ H_PULL_BACKUP "x\xff\xfe", "x\\xFF\\xFE", 2 },
 };
 
 START_TEST(test_hostile_log)
@@ -443,7 +439,7 @@ END_TEST
 
 START_TEST(test_key_rule)
 {
-	char *env[] = { "SSH_ORIGINAL_COMMAND=" PUSH, NULL };
+	char *env[] = { "SSH_ORIGINAL_COMMAND=" H_PUSH_BACKUP, NULL };
 	char d2[PATH_MAX];
 	char *argv[] = { "rshell", "-f", fx.policy, "-c", "key=laptop", NULL };
 	struct h_rec rec;
@@ -458,13 +454,13 @@ START_TEST(test_key_rule)
 	ck_assert_str_eq(rec.cwd, d2);
 	h_rec_free(&rec);
 	expect_field(0, "key", "laptop");
-	expect_field(0, "cmd", PUSH);
+	expect_field(0, "cmd", H_PUSH_BACKUP);
 	ck_assert_msg(log_field(0, "forced") == NULL, "forced= on key=");
 	expect_field(1, "key", "laptop");
 	h_res_free(&r);
 
 	/* The same request without the key: the key rule does not apply. */
-	h_rshell_c(&r, &fx, PUSH, NULL);
+	h_rshell_c(&r, &fx, H_PUSH_BACKUP, NULL);
 	h_expect_permitted(&fx, &r, 2, 2, "no key");
 	h_rec_read(&fx, &rec);
 	ck_assert_str_eq(rec.cwd, fx.d);
@@ -477,7 +473,7 @@ END_TEST
 /* A key rule that does not permit what the key asks for. */
 START_TEST(test_key_rule_limits)
 {
-	char *env[] = { "SSH_ORIGINAL_COMMAND=" PULL, NULL };
+	char *env[] = { "SSH_ORIGINAL_COMMAND=" H_PULL_BACKUP, NULL };
 	char *argv[] = { "rshell", "-f", fx.policy, "-c", "key=laptop", NULL };
 	struct h_res r;
 
@@ -486,7 +482,7 @@ START_TEST(test_key_rule_limits)
 	h_run(&r, h_rshell(), argv, env);
 	h_expect_denied(&fx, &r, 0, "pull not permitted", "key=laptop pull");
 	expect_field(0, "key", "laptop");
-	expect_field(0, "cmd", PULL);
+	expect_field(0, "cmd", H_PULL_BACKUP);
 	h_res_free(&r);
 }
 END_TEST
@@ -506,7 +502,7 @@ static const char *const badkeys[] = { "key=../x", "key=", "key=a b",
 
 START_TEST(test_key_invalid)
 {
-	char *env[] = { "SSH_ORIGINAL_COMMAND=" PUSH, NULL };
+	char *env[] = { "SSH_ORIGINAL_COMMAND=" H_PUSH_BACKUP, NULL };
 
 	policy_all();
 	expect_denied(badkeys[_i], env, "invalid key name");
@@ -516,7 +512,8 @@ END_TEST
 /* A pinned forced command is what runs, whatever the client asked. */
 START_TEST(test_pinned)
 {
-	static const char pinned[] = "rsync --server " CAPS " . /home/backup/";
+	static const char pinned[] = "rsync --server " H_CLUSTER
+	    " . /home/backup/";
 	static const char orig[] = "rsync --server --sender -vlogDtprze."
 	    "iLsfxCIvu . /etc/";
 	char *env[] = { "SSH_ORIGINAL_COMMAND=rsync --server --sender "
@@ -546,12 +543,12 @@ END_TEST
 /* A forced command equal to the request is not logged twice. */
 START_TEST(test_pinned_same)
 {
-	char *env[] = { "SSH_ORIGINAL_COMMAND=" PUSH, NULL };
+	char *env[] = { "SSH_ORIGINAL_COMMAND=" H_PUSH_BACKUP, NULL };
 	struct h_res r;
 
 	policy_all();
-	h_rshell_c(&r, &fx, PUSH, env);
-	h_expect_permitted(&fx, &r, 0, 1, PUSH);
+	h_rshell_c(&r, &fx, H_PUSH_BACKUP, env);
+	h_expect_permitted(&fx, &r, 0, 1, H_PUSH_BACKUP);
 	ck_assert_msg(log_field(0, "forced") == NULL, "forced= logged");
 	h_res_free(&r);
 }
@@ -560,11 +557,11 @@ END_TEST
 /* The pinned command is still checked. */
 START_TEST(test_pinned_checked)
 {
-	char *env[] = { "SSH_ORIGINAL_COMMAND=" PUSH, NULL };
+	char *env[] = { "SSH_ORIGINAL_COMMAND=" H_PUSH_BACKUP, NULL };
 
 	policy_all();
 	expect_denied("rsync --server --rsh=ssh . backup/", env, "--rsh");
-	expect_field(0, "cmd", PUSH);
+	expect_field(0, "cmd", H_PUSH_BACKUP);
 	expect_field(0, "forced", "rsync --server --rsh=ssh . backup/");
 }
 END_TEST
@@ -583,7 +580,7 @@ static const struct {
 
 START_TEST(test_log_fail_closed)
 {
-	static const char *const cmds[] = { "true", PUSH, "id" };
+	static const char *const cmds[] = { "true", H_PUSH_BACKUP, "id" };
 	char log[PATH_MAX], target[PATH_MAX];
 	struct h_res r;
 	size_t i;
@@ -656,7 +653,7 @@ START_TEST(test_exec_fails)
 
 	h_write(fx.policy, "rsync %s/no-such-rsync\nlog %s\n"
 	    "permit push pull list root dir %s\n", fx.top, fx.log, fx.d);
-	h_rshell_c(&r, &fx, PUSH, NULL);
+	h_rshell_c(&r, &fx, H_PUSH_BACKUP, NULL);
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_msg(strstr(r.err, "cannot run") != NULL &&
 	    strstr(r.err, "no-such-rsync") != NULL, "stderr: %s", r.err);
@@ -680,7 +677,7 @@ static const int fwdsigs[] = { SIGTERM, SIGHUP, SIGINT };
 
 START_TEST(test_signal_forwarded)
 {
-	char *argv[] = { "rshell", "-f", fx.policy, "-c", PUSH, NULL };
+	char *argv[] = { "rshell", "-f", fx.policy, "-c", H_PUSH_BACKUP, NULL };
 	char sig[16], *v;
 	pid_t pid;
 	int st, i;
@@ -731,12 +728,6 @@ START_TEST(test_log_appends)
 }
 END_TEST
 
-#define T(fn)		do { n++; if (tc) tcase_add_test(tc, fn); \
-			} while (0)
-#define L(fn, rows)	do { n += (int)NROWS(rows); if (tc) \
-			    tcase_add_loop_test(tc, fn, 0, (int)NROWS(rows)); \
-			} while (0)
-
 Suite *
 make_suite_modes(void)
 {
@@ -751,38 +742,38 @@ make_suite_modes(void)
 	suite_add_tcase(s, tc);
 
 	tc = h_root_tcase(s, "interactive", setup, teardown);
-	L(test_interactive_logged, loginnames);
+	h_add_rows(tc, test_interactive_logged, NROWS(loginnames), &n);
 
 	tc = h_root_tcase(s, "check", setup, teardown);
-	T(test_check_errors);
-	T(test_check_clean);
+	h_add(tc, test_check_errors, &n);
+	h_add(tc, test_check_clean, &n);
 
 	tc = h_root_tcase(s, "trust", setup, teardown);
-	L(test_trust, trustrows);
-	T(test_malformed);
+	h_add_rows(tc, test_trust, NROWS(trustrows), &n);
+	h_add(tc, test_malformed, &n);
 
 	tc = h_root_tcase(s, "commands", setup, teardown);
-	T(test_true);
-	T(test_true_nolist);
-	L(test_bad_command, badcmds);
-	L(test_split, splitrows);
+	h_add(tc, test_true, &n);
+	h_add(tc, test_true_nolist, &n);
+	h_add_rows(tc, test_bad_command, NROWS(badcmds), &n);
+	h_add_rows(tc, test_split, NROWS(splitrows), &n);
 
 	tc = h_root_tcase(s, "forced", setup, teardown);
-	T(test_key_rule);
-	T(test_key_rule_limits);
-	T(test_key_without_original);
-	L(test_key_invalid, badkeys);
-	T(test_pinned);
-	T(test_pinned_same);
-	T(test_pinned_checked);
+	h_add(tc, test_key_rule, &n);
+	h_add(tc, test_key_rule_limits, &n);
+	h_add(tc, test_key_without_original, &n);
+	h_add_rows(tc, test_key_invalid, NROWS(badkeys), &n);
+	h_add(tc, test_pinned, &n);
+	h_add(tc, test_pinned_same, &n);
+	h_add(tc, test_pinned_checked, &n);
 
 	tc = h_root_tcase(s, "log", setup, teardown);
-	L(test_hostile_log, hostile);
-	L(test_log_fail_closed, badlogs);
-	L(test_from, fromrows);
-	T(test_log_appends);
-	T(test_exec_fails);
-	L(test_signal_forwarded, fwdsigs);
+	h_add_rows(tc, test_hostile_log, NROWS(hostile), &n);
+	h_add_rows(tc, test_log_fail_closed, NROWS(badlogs), &n);
+	h_add_rows(tc, test_from, NROWS(fromrows), &n);
+	h_add(tc, test_log_appends, &n);
+	h_add(tc, test_exec_fails, &n);
+	h_add_rows(tc, test_signal_forwarded, NROWS(fwdsigs), &n);
 
 	if (!h_root())
 		h_skipped("modes", n);

@@ -22,13 +22,7 @@
 #include "harness.h"
 #include "wall.h"
 
-#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
 #define REAL_RSYNC	"/usr/bin/rsync"
-#define CAPS		"-logDtprze.iLsfxCIvu"
-#define SRV		"rsync --server " CAPS " "
-#define SND		"rsync --server --sender " CAPS " "
-#define PUSH		SRV ". backup/laptop/"
-#define PULL		SND ". backup/laptop/"
 
 static struct h_corpus corpus;
 static char corpus_err[PATH_MAX + 128];	/* why it could not be read */
@@ -296,63 +290,86 @@ static const struct {
 	const char	*cmd;
 	const char	*why;
 } refused[] = {
-	{ SRV "-e ssh . backup/", "-e/--rsh is not allowed" },
+	{ H_PUSH_PREFIX "-e ssh . backup/", "-e/--rsh is not allowed" },
 	{ "rsync --server -essh . backup/", "-e/--rsh is not allowed" },
 	{ "rsync --server -vessh . backup/", "-e/--rsh is not allowed" },
 	{ "rsync --server -e.iLsfxCIvu\\;id . backup/", "-e/--rsh" },
-	{ SRV "--rsh=ssh . backup/", "--rsh is not allowed" },
-	{ SRV "--rsh ssh . backup/", "--rsh is not allowed" },
-	{ SRV "--rsync-path=/tmp/x . backup/", "--rsync-path is not allowed" },
-	{ SRV "--daemon . backup/", "--daemon is not allowed" },
-	{ SRV "--config=/etc/rsyncd.conf . backup/",
+	{ H_PUSH_PREFIX "--rsh=ssh . backup/", "--rsh is not allowed" },
+	{ H_PUSH_PREFIX "--rsh ssh . backup/", "--rsh is not allowed" },
+	{ H_PUSH_PREFIX "--rsync-path=/tmp/x . backup/",
+	    "--rsync-path is not allowed" },
+	{ H_PUSH_PREFIX "--daemon . backup/", "--daemon is not allowed" },
+	{ H_PUSH_PREFIX "--config=/etc/rsyncd.conf . backup/",
 	    "--config is not allowed" },
-	{ SRV "--dparam=path=/ . backup/", "--dparam is not allowed" },
-	{ SRV "-M--log-file=/tmp/x . backup/", "--remote-option/-M is not" },
-	{ SRV "--remote-option=--fake-super . backup/", "--remote-option" },
-	{ SRV "--log-file=/tmp/x . backup/", "--log-file is not allowed" },
-	{ SRV "--log-file-format=%n . backup/", "--log-file-format is not" },
-	{ SRV "--write-batch=x . backup/", "--write-batch is not allowed" },
-	{ SRV "--read-batch=x . backup/", "--read-batch is not allowed" },
-	{ SRV "--only-write-batch=x . backup/", "--only-write-batch is not" },
-	{ SRV "--copy-devices . backup/", "--copy-devices is not allowed" },
-	{ SRV "--write-devices . backup/", "--write-devices is not allowed" },
-	{ SRV "--no-munge-links . backup/", "--no-munge-links is not allowed" },
+	{ H_PUSH_PREFIX "--dparam=path=/ . backup/",
+	    "--dparam is not allowed" },
+	{ H_PUSH_PREFIX "-M--log-file=/tmp/x . backup/",
+	    "--remote-option/-M is not" },
+	{ H_PUSH_PREFIX "--remote-option=--fake-super . backup/",
+	    "--remote-option" },
+	{ H_PUSH_PREFIX "--log-file=/tmp/x . backup/",
+	    "--log-file is not allowed" },
+	{ H_PUSH_PREFIX "--log-file-format=%n . backup/",
+	    "--log-file-format is not" },
+	{ H_PUSH_PREFIX "--write-batch=x . backup/",
+	    "--write-batch is not allowed" },
+	{ H_PUSH_PREFIX "--read-batch=x . backup/",
+	    "--read-batch is not allowed" },
+	{ H_PUSH_PREFIX "--only-write-batch=x . backup/",
+	    "--only-write-batch is not" },
+	{ H_PUSH_PREFIX "--copy-devices . backup/",
+	    "--copy-devices is not allowed" },
+	{ H_PUSH_PREFIX "--write-devices . backup/",
+	    "--write-devices is not allowed" },
+	{ H_PUSH_PREFIX "--no-munge-links . backup/",
+	    "--no-munge-links is not allowed" },
 	{ "rsync --server -slogDtpre.iLsfxCIvu . backup/", "drop -s" },
 	{ "rsync --server --sender -slogDtpre.iLsfxCIvu", "drop -s" },
-	{ SRV "--protect-args . backup/", "drop -s" },
-	{ SRV "--secluded-args . backup/", "drop -s" },
-	{ SRV "--debug=ALL . backup/", "--debug is not allowed" },
+	{ H_PUSH_PREFIX "--protect-args . backup/", "drop -s" },
+	{ H_PUSH_PREFIX "--secluded-args . backup/", "drop -s" },
+	{ H_PUSH_PREFIX "--debug=ALL . backup/", "--debug is not allowed" },
 	{ "rsync --server --sender -Llogtpre.iLsfxCIvu . backup/",
 	    "--copy-links/-L is not allowed" },
-	{ SND "--copy-links . backup/", "--copy-links/-L is not allowed" },
+	{ H_PULL_PREFIX "--copy-links . backup/",
+	    "--copy-links/-L is not allowed" },
 	{ "rsync --server -klogtpre.iLsfxCIvu . backup/",
 	    "--copy-dirlinks/-k is not allowed" },
 	{ "rsync --server -Klogtpre.iLsfxCIvu . backup/",
 	    "--keep-dirlinks/-K is not allowed" },
-	{ SND "--copy-unsafe-links . backup/", "--copy-unsafe-links is not" },
-	{ SRV "--confine-root=/ . backup/", "--confine-root is not allowed" },
-	{ SRV "--copy-as=root . backup/", "--copy-as is not allowed" },
-	{ "rsync --server --server " CAPS " . backup/", "--server may only" },
-	{ SRV "--server . backup/", "--server may only come first" },
-	{ SRV "--sender . backup/", "--sender must come right after" },
-	{ "rsync " CAPS " --server . backup/", "--server must be the first" },
-	{ "rsync --sender --server " CAPS " . backup/", "--server must be" },
-	{ SRV ". --delete", "options after '.' are not allowed" },
-	{ SND ". backup/ -e", "options after '.' are not allowed" },
-	{ SND ". backup/ --rsh=ssh", "options after '.' are not allowed" },
-	{ SRV "-- . backup/", "'--' before '.' is not allowed" },
-	{ SRV "backup/", "unexpected argument before '.'" },
-	{ "rsync --server " CAPS, "missing '.'" },
-	{ SRV ". a/ b/", "exactly one destination" },
-	{ SND ".", "no source path" },
-	{ SRV "--unknown-option . backup/", "unknown option --unknown-option" },
+	{ H_PULL_PREFIX "--copy-unsafe-links . backup/",
+	    "--copy-unsafe-links is not" },
+	{ H_PUSH_PREFIX "--confine-root=/ . backup/",
+	    "--confine-root is not allowed" },
+	{ H_PUSH_PREFIX "--copy-as=root . backup/",
+	    "--copy-as is not allowed" },
+	{ "rsync --server --server " H_CLUSTER " . backup/",
+	    "--server may only" },
+	{ H_PUSH_PREFIX "--server . backup/", "--server may only come first" },
+	{ H_PUSH_PREFIX "--sender . backup/",
+	    "--sender must come right after" },
+	{ "rsync " H_CLUSTER " --server . backup/",
+	    "--server must be the first" },
+	{ "rsync --sender --server " H_CLUSTER " . backup/",
+	    "--server must be" },
+	{ H_PUSH_PREFIX ". --delete", "options after '.' are not allowed" },
+	{ H_PULL_PREFIX ". backup/ -e", "options after '.' are not allowed" },
+	{ H_PULL_PREFIX ". backup/ --rsh=ssh",
+	    "options after '.' are not allowed" },
+	{ H_PUSH_PREFIX "-- . backup/", "'--' before '.' is not allowed" },
+	{ H_PUSH_PREFIX "backup/", "unexpected argument before '.'" },
+	{ "rsync --server " H_CLUSTER, "missing '.'" },
+	{ H_PUSH_PREFIX ". a/ b/", "exactly one destination" },
+	{ H_PULL_PREFIX ".", "no source path" },
+	{ H_PUSH_PREFIX "--unknown-option . backup/",
+	    "unknown option --unknown-option" },
 	{ "rsync --server -logDtprze.iLsfxCIvu? . backup/", "-e/--rsh" },
 	{ "rsync --server -Z . backup/", "unknown option -Z" },
-	{ SRV "--timeout=abc . backup/", "bad value for --timeout" },
-	{ SRV "--temp-dir -x . backup/", "may not start with '-'" },
-	{ "rsync2 --server " CAPS " . backup/", "command not allowed: rsync2" },
-	{ "rsync.sh --server " CAPS " . backup/", "command not allowed" },
-	{ "openrsync --server " CAPS " . backup/", "command not allowed" },
+	{ H_PUSH_PREFIX "--timeout=abc . backup/", "bad value for --timeout" },
+	{ H_PUSH_PREFIX "--temp-dir -x . backup/", "may not start with '-'" },
+	{ "rsync2 --server " H_CLUSTER " . backup/",
+	    "command not allowed: rsync2" },
+	{ "rsync.sh --server " H_CLUSTER " . backup/", "command not allowed" },
+	{ "openrsync --server " H_CLUSTER " . backup/", "command not allowed" },
 	{ "rsync", "not an rsync server command" },
 };
 
@@ -369,42 +386,49 @@ static const struct {
 	const char	*cmd;
 	const char	*why;
 } optrefused[] = {
-	{ "pull", PUSH, "push not permitted by policy" },
-	{ "pull list", SRV ". .", "push not permitted by policy" },
-	{ "push", PULL, "pull not permitted by policy" },
-	{ "push", SND "--list-only . backup/", "pull not permitted by policy" },
-	{ "list", PUSH, "push not permitted by policy" },
-	{ "list", PULL, "pull not permitted by policy" },
-	{ "push pull no-delete", SRV "--delete . backup/laptop/",
+	{ "pull", H_PUSH_LAPTOP, "push not permitted by policy" },
+	{ "pull list", H_PUSH_PREFIX ". .", "push not permitted by policy" },
+	{ "push", H_PULL_LAPTOP, "pull not permitted by policy" },
+	{ "push", H_PULL_PREFIX "--list-only . backup/",
+	    "pull not permitted by policy" },
+	{ "list", H_PUSH_LAPTOP, "push not permitted by policy" },
+	{ "list", H_PULL_LAPTOP, "pull not permitted by policy" },
+	{ "push pull no-delete", H_PUSH_PREFIX "--delete . backup/laptop/",
 	    "--delete is not allowed by the no-delete policy" },
-	{ "push pull no-delete", SRV "--delete-after . backup/laptop/",
+	{ "push pull no-delete", H_PUSH_PREFIX
+	    "--delete-after . backup/laptop/",
 	    "--delete-after is not allowed by the no-delete policy" },
-	{ "push pull no-delete", SRV "--del . backup/laptop/", "no-delete" },
-	{ "push pull no-delete", SRV "--delete-excluded . backup/laptop/",
+	{ "push pull no-delete", H_PUSH_PREFIX "--del . backup/laptop/",
 	    "no-delete" },
-	{ "push pull no-delete", SRV "--delete-missing-args . backup/laptop/",
+	{ "push pull no-delete",
+	    H_PUSH_PREFIX "--delete-excluded . backup/laptop/", "no-delete" },
+	{ "push pull no-delete", H_PUSH_PREFIX
+	    "--delete-missing-args . backup/laptop/",
 	    "no-delete" },
-	{ "push pull no-delete", SND "--remove-source-files . backup/laptop/",
+	{ "push pull no-delete", H_PULL_PREFIX
+	    "--remove-source-files . backup/laptop/",
 	    "no-delete" },
-	{ "push pull no-delete", SRV "--force . backup/laptop/", "no-delete" },
-	{ "pull", SND "--remove-source-files . backup/laptop/",
+	{ "push pull no-delete", H_PUSH_PREFIX "--force . backup/laptop/",
+	    "no-delete" },
+	{ "pull", H_PULL_PREFIX "--remove-source-files . backup/laptop/",
 	    "needs the push permission" },
-	{ "push pull no-overwrite", SRV "--inplace . backup/laptop/",
+	{ "push pull no-overwrite", H_PUSH_PREFIX "--inplace . backup/laptop/",
 	    "--inplace is not allowed by the no-overwrite policy" },
-	{ "push pull no-overwrite", SRV "--append . backup/laptop/",
+	{ "push pull no-overwrite", H_PUSH_PREFIX "--append . backup/laptop/",
 	    "--append is not allowed by the no-overwrite policy" },
 	{ "push pull no-overwrite", "rsync --server -blogDtprze.iLsfxCIvu . "
 	    "backup/laptop/",
 	    "--backup/-b is not allowed by the no-overwrite" },
-	{ "push pull no-overwrite", SRV "--backup . backup/laptop/",
+	{ "push pull no-overwrite", H_PUSH_PREFIX "--backup . backup/laptop/",
 	    "--backup/-b is not allowed by the no-overwrite" },
-	{ "push pull no-overwrite", SRV "--backup-dir ../old . backup/laptop/",
+	{ "push pull no-overwrite", H_PUSH_PREFIX
+	    "--backup-dir ../old . backup/laptop/",
 	    "--backup-dir is not allowed by the no-overwrite" },
-	{ "push pull no-overwrite", SRV "--delay-updates . backup/laptop/",
-	    "no-overwrite" },
-	{ "push pull no-overwrite", SRV "--partial-dir .p . backup/laptop/",
-	    "no-overwrite" },
-	{ "push pull no-overwrite", SRV "--delete . backup/laptop/",
+	{ "push pull no-overwrite",
+	    H_PUSH_PREFIX "--delay-updates . backup/laptop/", "no-overwrite" },
+	{ "push pull no-overwrite",
+	    H_PUSH_PREFIX "--partial-dir .p . backup/laptop/", "no-overwrite" },
+	{ "push pull no-overwrite", H_PUSH_PREFIX "--delete . backup/laptop/",
 	    "no-overwrite" },
 };
 
@@ -422,24 +446,28 @@ static const struct {
 	const char	*word;
 	int		 count;
 } optadded[] = {
-	{ "push pull no-overwrite", PUSH, "--ignore-existing", 1 },
-	{ "push pull no-overwrite", SRV "--ignore-existing . backup/laptop/",
+	{ "push pull no-overwrite", H_PUSH_LAPTOP, "--ignore-existing", 1 },
+	{ "push pull no-overwrite", H_PUSH_PREFIX
+	    "--ignore-existing . backup/laptop/",
 	    "--ignore-existing", 1 },
-	{ "push pull no-overwrite", PULL, "--ignore-existing", 0 },
-	{ "push pull no-overwrite", SRV "--partial --link-dest ../prev . "
-	    "backup/laptop/", "--ignore-existing", 1 },
-	{ "push pull", PUSH, "--ignore-existing", 0 },
-	{ "push pull munge-links", PUSH, "--munge-links", 1 },
-	{ "push pull munge-links", PULL, "--munge-links", 1 },
-	{ "push pull munge-links", SRV "--munge-links . backup/laptop/",
+	{ "push pull no-overwrite", H_PULL_LAPTOP, "--ignore-existing", 0 },
+	{ "push pull no-overwrite", H_PUSH_PREFIX
+	    "--partial --link-dest ../prev . backup/laptop/",
+	    "--ignore-existing", 1 },
+	{ "push pull", H_PUSH_LAPTOP, "--ignore-existing", 0 },
+	{ "push pull munge-links", H_PUSH_LAPTOP, "--munge-links", 1 },
+	{ "push pull munge-links", H_PULL_LAPTOP, "--munge-links", 1 },
+	{ "push pull munge-links", H_PUSH_PREFIX
+	    "--munge-links . backup/laptop/",
 	    "--munge-links", 1 },
-	{ "push pull", PUSH, "--munge-links", 0 },
-	{ "push pull fake-super", PUSH, "--fake-super", 1 },
-	{ "push pull fake-super", PULL, "--fake-super", 1 },
-	{ "push pull fake-super", SRV "--fake-super . backup/laptop/",
+	{ "push pull", H_PUSH_LAPTOP, "--munge-links", 0 },
+	{ "push pull fake-super", H_PUSH_LAPTOP, "--fake-super", 1 },
+	{ "push pull fake-super", H_PULL_LAPTOP, "--fake-super", 1 },
+	{ "push pull fake-super", H_PUSH_PREFIX "--fake-super . backup/laptop/",
 	    "--fake-super", 1 },
-	{ "push pull", PUSH, "--fake-super", 0 },
-	{ "push pull no-delete", SRV "--max-delete=0 . backup/laptop/",
+	{ "push pull", H_PUSH_LAPTOP, "--fake-super", 0 },
+	{ "push pull no-delete", H_PUSH_PREFIX
+	    "--max-delete=0 . backup/laptop/",
 	    "--max-delete=0", 1 },
 };
 
@@ -458,7 +486,7 @@ START_TEST(test_option_added)
 END_TEST
 
 /* An rsync that knows --confine-root gets it, and a receiver --drop-D. */
-static const char *const confinecmds[] = { PUSH, PULL };
+static const char *const confinecmds[] = { H_PUSH_LAPTOP, H_PULL_LAPTOP };
 
 START_TEST(test_confine_root)
 {
@@ -504,14 +532,14 @@ START_TEST(test_absolute)
 		const char	*cmd;	/* @ stands for D */
 		const char	*want;
 	} rows[] = {
-		{ "push pull absolute", SRV ". @/sub/", "@/sub" },
-		{ "push pull", SRV ". @/sub/", "@@/sub" },
-		{ "push pull absolute", SND ". @/sub/", "@/sub" },
-		{ "push pull", SND ". @/sub/", "@@/sub" },
-		{ "push pull absolute", SRV ". /sub/", "@/sub" },
-		{ "push pull absolute", SRV ". @/", "@" },
-		{ "push pull absolute", SRV ". /etc/", "@/etc" },
-		{ "push pull absolute", SRV ". @x/", "@@x" },
+		{ "push pull absolute", H_PUSH_PREFIX ". @/sub/", "@/sub" },
+		{ "push pull", H_PUSH_PREFIX ". @/sub/", "@@/sub" },
+		{ "push pull absolute", H_PULL_PREFIX ". @/sub/", "@/sub" },
+		{ "push pull", H_PULL_PREFIX ". @/sub/", "@@/sub" },
+		{ "push pull absolute", H_PUSH_PREFIX ". /sub/", "@/sub" },
+		{ "push pull absolute", H_PUSH_PREFIX ". @/", "@" },
+		{ "push pull absolute", H_PUSH_PREFIX ". /etc/", "@/etc" },
+		{ "push pull absolute", H_PUSH_PREFIX ". @x/", "@@x" },
 	};
 	char *cmd, *want;
 	struct h_rec rec;
@@ -542,11 +570,11 @@ START_TEST(test_lock)
 	policy("push pull lock");
 	fd = open(fx.d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert(fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == 0);
-	denied(PUSH, "locked");
-	permitted(PULL, &rec);		/* a pull does not lock */
+	denied(H_PUSH_LAPTOP, "locked");
+	permitted(H_PULL_LAPTOP, &rec);	/* a pull does not lock */
 	h_rec_free(&rec);
 	ck_assert(flock(fd, LOCK_UN) == 0);
-	permitted(PUSH, &rec);
+	permitted(H_PUSH_LAPTOP, &rec);
 	h_rec_free(&rec);
 	close(fd);
 }
@@ -561,7 +589,7 @@ START_TEST(test_nolock)
 	policy("push pull");
 	fd = open(fx.d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert(fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == 0);
-	permitted(PUSH, &rec);
+	permitted(H_PUSH_LAPTOP, &rec);
 	h_rec_free(&rec);
 	close(fd);
 }
@@ -583,7 +611,7 @@ START_TEST(test_umask)
 
 	h_policy(&fx, "%spermit push pull root dir %s\n", umasks[_i].line,
 	    fx.d);
-	permitted(PUSH, &rec);
+	permitted(H_PUSH_LAPTOP, &rec);
 	ck_assert_str_eq(rec.umask, umasks[_i].umask);
 	h_rec_free(&rec);
 }
@@ -592,15 +620,15 @@ END_TEST
 /* Paths. */
 
 static const char *const dotdot[] = {
-	SND ". ../x",
-	SND ". backup/../../x",
-	SND ". a/..",
-	SND ". backup/ ../",
-	SRV ". ../x/",
-	SRV ". backup/../backup/",
-	SRV ". /..",
-	SND "--files-from=../x . backup/",
-	SRV "--partial-dir ../p . backup/laptop/",
+	H_PULL_PREFIX ". ../x",
+	H_PULL_PREFIX ". backup/../../x",
+	H_PULL_PREFIX ". a/..",
+	H_PULL_PREFIX ". backup/ ../",
+	H_PUSH_PREFIX ". ../x/",
+	H_PUSH_PREFIX ". backup/../backup/",
+	H_PUSH_PREFIX ". /..",
+	H_PULL_PREFIX "--files-from=../x . backup/",
+	H_PUSH_PREFIX "--partial-dir ../p . backup/laptop/",
 };
 
 START_TEST(test_dotdot)
@@ -617,37 +645,38 @@ static const struct {
 	const char	*want;	/* under D, or NULL: refused */
 	const char	*why;
 } pathopts[] = {
-	{ SRV "--link-dest ../prev . backup/laptop/", "--link-dest",
+	{ H_PUSH_PREFIX "--link-dest ../prev . backup/laptop/", "--link-dest",
 	    "backup/prev", NULL },
-	{ SRV "--link-dest=../prev . backup/laptop/", "--link-dest",
+	{ H_PUSH_PREFIX "--link-dest=../prev . backup/laptop/", "--link-dest",
 	    "backup/prev", NULL },
-	{ SRV "--link-dest /snap/prev . backup/laptop/", "--link-dest",
-	    "snap/prev", NULL },
-	{ SRV "--link-dest ../../snap/prev . backup/laptop/", "--link-dest",
-	    "snap/prev", NULL },
-	{ SRV "--compare-dest ../base . backup/laptop/", "--compare-dest",
-	    "backup/base", NULL },
-	{ SRV "--copy-dest ../base . backup/laptop/", "--copy-dest",
+	{ H_PUSH_PREFIX "--link-dest /snap/prev . backup/laptop/",
+	    "--link-dest", "snap/prev", NULL },
+	{ H_PUSH_PREFIX "--link-dest ../../snap/prev . backup/laptop/",
+	    "--link-dest", "snap/prev", NULL },
+	{ H_PUSH_PREFIX "--compare-dest ../base . backup/laptop/",
+	    "--compare-dest", "backup/base", NULL },
+	{ H_PUSH_PREFIX "--copy-dest ../base . backup/laptop/", "--copy-dest",
 	    "backup/base", NULL },
 	{ "rsync --server -blogDtprze.iLsfxCIvu --backup-dir ../old . "
 	    "backup/laptop/", "--backup-dir", "backup/old", NULL },
-	{ SRV "--temp-dir tmp . backup/laptop/", "--temp-dir",
+	{ H_PUSH_PREFIX "--temp-dir tmp . backup/laptop/", "--temp-dir",
 	    "backup/laptop/tmp", NULL },
-	{ SRV "--files-from remote-list . backup/laptop/", "--files-from",
-	    "remote-list", NULL },
-	{ SND "--files-from remote-list . backup/laptop/", "--files-from",
-	    "remote-list", NULL },
-	{ SRV "--link-dest ../../.. . backup/laptop/", NULL, NULL,
+	{ H_PUSH_PREFIX "--files-from remote-list . backup/laptop/",
+	    "--files-from", "remote-list", NULL },
+	{ H_PULL_PREFIX "--files-from remote-list . backup/laptop/",
+	    "--files-from", "remote-list", NULL },
+	{ H_PUSH_PREFIX "--link-dest ../../.. . backup/laptop/", NULL, NULL,
 	    "leads outside the directory" },
-	{ SRV "--link-dest ../../../etc . backup/laptop/", NULL, NULL,
+	{ H_PUSH_PREFIX "--link-dest ../../../etc . backup/laptop/", NULL,
+	    NULL, "leads outside the directory" },
+	{ H_PUSH_PREFIX "--temp-dir ../../../tmp . backup/laptop/", NULL,
+	    NULL, "leads outside the directory" },
+	{ H_PUSH_PREFIX "--link-dest ../prev . .", NULL, NULL,
 	    "leads outside the directory" },
-	{ SRV "--temp-dir ../../../tmp . backup/laptop/", NULL, NULL,
-	    "leads outside the directory" },
-	{ SRV "--link-dest ../prev . .", NULL, NULL,
-	    "leads outside the directory" },
-	{ SND "--files-from=backup . backup/", NULL, NULL,
+	{ H_PULL_PREFIX "--files-from=backup . backup/", NULL, NULL,
 	    "is not a regular file" },
-	{ SND "--files-from=nothere . backup/", NULL, NULL, "nothere" },
+	{ H_PULL_PREFIX "--files-from=nothere . backup/", NULL, NULL,
+	    "nothere" },
 };
 
 START_TEST(test_path_option)
@@ -683,20 +712,20 @@ END_TEST
 
 /* Symlinks that lead out of DIRECTORY are refused wherever they appear. */
 static const char *const escapes[] = {
-	SND ". evil/",
-	SND ". evil/passwd",
-	SND ". backup/ evil/",
-	SND ". up/",
-	SND ". up/etc/passwd",
-	SRV ". evil/x/",
-	SRV ". evil/",
-	SRV ". up/x/",
-	SRV "--link-dest=/evil . backup/laptop/",
-	SRV "--link-dest ../../evil . backup/laptop/",
-	SRV "--temp-dir /evil . backup/laptop/",
-	SND "--files-from=evil/passwd . backup/",
-	SND "--files-from=evilfile . backup/",
-	SND "-R . evil/passwd",
+	H_PULL_PREFIX ". evil/",
+	H_PULL_PREFIX ". evil/passwd",
+	H_PULL_PREFIX ". backup/ evil/",
+	H_PULL_PREFIX ". up/",
+	H_PULL_PREFIX ". up/etc/passwd",
+	H_PUSH_PREFIX ". evil/x/",
+	H_PUSH_PREFIX ". evil/",
+	H_PUSH_PREFIX ". up/x/",
+	H_PUSH_PREFIX "--link-dest=/evil . backup/laptop/",
+	H_PUSH_PREFIX "--link-dest ../../evil . backup/laptop/",
+	H_PUSH_PREFIX "--temp-dir /evil . backup/laptop/",
+	H_PULL_PREFIX "--files-from=evil/passwd . backup/",
+	H_PULL_PREFIX "--files-from=evilfile . backup/",
+	H_PULL_PREFIX "-R . evil/passwd",
 };
 
 START_TEST(test_symlink_escape)
@@ -717,7 +746,7 @@ START_TEST(test_symlink_inside)
 
 	ck_assert(symlink("backup/laptop", h_in(&fx, "inlink")) == 0);
 	policy("push pull");
-	permitted(SND ". inlink/", &rec);
+	permitted(H_PULL_PREFIX ". inlink/", &rec);
 	snprintf(want, sizeof(want), "%s/backup/laptop", fx.d);
 	ck_assert_str_eq(rec.res[rec.argc - 1], want);
 	h_rec_free(&rec);
@@ -733,7 +762,7 @@ START_TEST(test_wildcard)
 	size_t i, first;
 
 	policy("push pull");
-	permitted(SND ". dir/*.txt", &rec);
+	permitted(H_PULL_PREFIX ". dir/*.txt", &rec);
 	first = (size_t)h_rec_find(&rec, ".") + 1;
 	ck_assert_msg(rec.argc - first == 2, "%zu paths, want 2",
 	    rec.argc - first);
@@ -757,7 +786,7 @@ START_TEST(test_wildcard_literal)
 	h_file(&fx, "dir/photo[1].jpg", "literal\n");
 	h_file(&fx, "dir/photo1.jpg", "matched by the pattern\n");
 	policy("push pull");
-	permitted(SND ". dir/photo\\[1\\].jpg", &rec);
+	permitted(H_PULL_PREFIX ". dir/photo\\[1\\].jpg", &rec);
 	first = (size_t)h_rec_find(&rec, ".") + 1;
 	ck_assert_msg(rec.argc - first == 1, "%zu paths, want 1",
 	    rec.argc - first);
@@ -950,12 +979,6 @@ START_TEST(test_swap_push_new)
 }
 END_TEST
 
-#define T(fn)		do { n++; if (tc) tcase_add_test(tc, fn); \
-			} while (0)
-#define L(fn, k)	do { n += (int)(k); if (tc) \
-			    tcase_add_loop_test(tc, fn, 0, (int)(k)); \
-			} while (0)
-
 Suite *
 make_suite_rsync(void)
 {
@@ -966,38 +989,38 @@ make_suite_rsync(void)
 	if (h_corpus_read(&corpus, corpus_err, sizeof(corpus_err)) == -1)
 		corpus.n = 0;
 	tc = h_root_tcase(s, "corpus", setup_tree, teardown);
-	T(test_corpus_present);
-	L(test_corpus, corpus.n);
+	h_add(tc, test_corpus_present, &n);
+	h_add_rows(tc, test_corpus, corpus.n, &n);
 
 	tc = h_root_tcase(s, "refused", setup_tree, teardown);
-	L(test_refused, NROWS(refused));
+	h_add_rows(tc, test_refused, NROWS(refused), &n);
 
 	tc = h_root_tcase(s, "policy", setup_tree, teardown);
-	L(test_option_refused, NROWS(optrefused));
-	L(test_option_added, NROWS(optadded));
-	L(test_confine_root, NROWS(confinecmds));
-	T(test_absolute);
-	T(test_lock);
-	T(test_nolock);
-	L(test_umask, NROWS(umasks));
+	h_add_rows(tc, test_option_refused, NROWS(optrefused), &n);
+	h_add_rows(tc, test_option_added, NROWS(optadded), &n);
+	h_add_rows(tc, test_confine_root, NROWS(confinecmds), &n);
+	h_add(tc, test_absolute, &n);
+	h_add(tc, test_lock, &n);
+	h_add(tc, test_nolock, &n);
+	h_add_rows(tc, test_umask, NROWS(umasks), &n);
 
 	tc = h_root_tcase(s, "paths", setup_tree, teardown);
-	L(test_dotdot, NROWS(dotdot));
-	L(test_path_option, NROWS(pathopts));
-	L(test_symlink_escape, NROWS(escapes));
-	T(test_symlink_inside);
-	T(test_wildcard);
-	T(test_wildcard_literal);
+	h_add_rows(tc, test_dotdot, NROWS(dotdot), &n);
+	h_add_rows(tc, test_path_option, NROWS(pathopts), &n);
+	h_add_rows(tc, test_symlink_escape, NROWS(escapes), &n);
+	h_add(tc, test_symlink_inside, &n);
+	h_add(tc, test_wildcard, &n);
+	h_add(tc, test_wildcard_literal, &n);
 
 	if (access(REAL_RSYNC, X_OK) == 0) {
 		tc = h_root_tcase(s, "real", setup_tree, teardown);
-		T(test_real_no_overwrite);
-		T(test_swap_pull);
-		T(test_swap_push);
+		h_add(tc, test_real_no_overwrite, &n);
+		h_add(tc, test_swap_pull, &n);
+		h_add(tc, test_swap_push, &n);
 		/* Only the kernel wall contains these two. */
 		if (wall_abi() > 0) {
-			T(test_swap_pull_relative);
-			T(test_swap_push_new);
+			h_add(tc, test_swap_pull_relative, &n);
+			h_add(tc, test_swap_push_new, &n);
 		} else
 			fprintf(stderr, "rsync suite: skipped 2 tests (this "
 			    "kernel has no Landlock)\n");
