@@ -844,28 +844,52 @@ h_log_find(const char *path, size_t from, ...)
 }
 
 void
+h_mark(const struct h_fx *f, struct h_mark *m)
+{
+	struct h_rec rec;
+
+	h_rec_read(f, &rec);
+	m->runs = rec.runs;
+	m->log = h_log_count(f->log);
+	h_rec_free(&rec);
+}
+
+/* Refused, and nothing ran: what every refusal shows the client. */
+static void
+refused(const struct h_fx *f, const struct h_res *r, const struct h_mark *m,
+    const char *why, const char *what)
+{
+	struct h_rec rec;
+	const char *line;
+
+	ck_assert_msg(r->status == 1, "%s: exit status %d, want 1 (stderr: "
+	    "%s)", what, r->status, r->err);
+	line = strstr(r->err, "rshell: denied: ");
+	ck_assert_msg(line != NULL && strstr(line, why) != NULL &&
+	    strstr(line, why) < line + strcspn(line, "\n"), "%s: stderr "
+	    "\"%s\" lacks \"rshell: denied: ...%s\"", what, r->err, why);
+	ck_assert_msg(r->out[0] == '\0', "%s: stdout \"%s\" on a refusal",
+	    what, r->out);
+	h_rec_read(f, &rec);
+	ck_assert_msg(rec.runs == m->runs, "%s: the stand-in ran", what);
+	h_rec_free(&rec);
+}
+
+void
 h_expect_denied(const struct h_fx *f, const struct h_res *r,
-    size_t logbefore, const char *why, const char *what)
+    const struct h_mark *m, const char *why, const char *what)
 {
 	struct logfmt_rec lr;
-	struct h_rec rec;
 	const char *reason;
 	char *line;
 	size_t n;
 
-	ck_assert_msg(r->status == 1, "%s: exit status %d, want 1 (stderr: "
-	    "%s)", what, r->status, r->err);
-	ck_assert_msg(strstr(r->err, "rshell: denied: ") != NULL &&
-	    strstr(r->err, why) != NULL, "%s: stderr \"%s\" lacks "
-	    "\"rshell: denied:\" or \"%s\"", what, r->err, why);
-	h_rec_read(f, &rec);
-	ck_assert_msg(rec.runs == 0, "%s: the stand-in ran", what);
-	h_rec_free(&rec);
+	refused(f, r, m, why, what);
 	n = h_log_count(f->log);
-	ck_assert_msg(n == logbefore + 1, "%s: %zu new log lines, want 1",
-	    what, n - logbefore);
-	ck_assert_msg(h_log_get(f->log, logbefore, &lr) == 0,
-	    "%s: the log line does not parse", what);
+	ck_assert_msg(n == m->log + 1, "%s: %zu new log lines, want 1",
+	    what, n - m->log);
+	ck_assert_msg(h_log_get(f->log, m->log, &lr) == 0,
+	    "%s: no log line", what);
 	ck_assert_msg(val_is(&lr, "event", "deny"), "%s: the new log line is "
 	    "not event=deny", what);
 	reason = logfmt_get(&lr, "reason");
@@ -880,8 +904,20 @@ h_expect_denied(const struct h_fx *f, const struct h_res *r,
 }
 
 void
+h_expect_denied_unlogged(const struct h_fx *f, const struct h_res *r,
+    const struct h_mark *m, const char *why, const char *what)
+{
+	size_t n;
+
+	refused(f, r, m, why, what);
+	n = h_log_count(f->log);
+	ck_assert_msg(n == m->log, "%s: %zu new log lines, want none", what,
+	    n - m->log);
+}
+
+void
 h_expect_permitted(const struct h_fx *f, const struct h_res *r,
-    size_t logbefore, int ran, const char *what)
+    const struct h_mark *m, int ran, const char *what)
 {
 	struct logfmt_rec p, e;
 	struct h_rec rec;
@@ -890,15 +926,15 @@ h_expect_permitted(const struct h_fx *f, const struct h_res *r,
 	ck_assert_msg(r->status == 0, "%s: exit status %d, want 0 (stderr: "
 	    "%s)", what, r->status, r->err);
 	h_rec_read(f, &rec);
-	ck_assert_msg(rec.runs == ran, "%s: the stand-in ran %d times, want "
-	    "%d", what, rec.runs, ran);
+	ck_assert_msg(rec.runs == m->runs + ran, "%s: the stand-in ran %d "
+	    "times, want %d", what, rec.runs - m->runs, ran);
 	h_rec_free(&rec);
 	n = h_log_count(f->log);
-	ck_assert_msg(n == logbefore + 2, "%s: %zu new log lines, want 2",
-	    what, n - logbefore);
-	ck_assert_msg(h_log_get(f->log, logbefore, &p) == 0 &&
-	    h_log_get(f->log, logbefore + 1, &e) == 0,
-	    "%s: the log lines do not parse", what);
+	ck_assert_msg(n == m->log + 2, "%s: %zu new log lines, want 2",
+	    what, n - m->log);
+	ck_assert_msg(h_log_get(f->log, m->log, &p) == 0 &&
+	    h_log_get(f->log, m->log + 1, &e) == 0,
+	    "%s: the log lines are missing", what);
 	ck_assert_msg(val_is(&p, "event", "permit") &&
 	    logfmt_get(&p, "run") != NULL, "%s: first line is not a permit "
 	    "with run=", what);
@@ -910,6 +946,37 @@ h_expect_permitted(const struct h_fx *f, const struct h_res *r,
 	    "%s: permit and exit lines carry different pids", what);
 	logfmt_free(&p);
 	logfmt_free(&e);
+}
+
+void
+h_denied(const struct h_fx *f, const char *cmd, char *const env[],
+    const char *why)
+{
+	struct h_mark m;
+	struct h_res r;
+
+	h_mark(f, &m);
+	h_rshell_c(&r, f, cmd, env);
+	h_expect_denied(f, &r, &m, why, cmd);
+	h_res_free(&r);
+}
+
+void
+h_permitted(const struct h_fx *f, const char *cmd, int ran,
+    struct h_rec *rec)
+{
+	struct h_mark m;
+	struct h_res r;
+
+	h_mark(f, &m);
+	h_rshell_c(&r, f, cmd, NULL);
+	h_expect_permitted(f, &r, &m, ran, cmd);
+	ck_assert_msg(h_log_find(f->log, m.log, "event", "permit", "cmd",
+	    cmd, NULL) == (int)m.log, "%s: the permit line's cmd= is not "
+	    "the request", cmd);
+	h_res_free(&r);
+	if (rec != NULL)
+		h_rec_read(f, rec);
 }
 
 TCase *

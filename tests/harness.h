@@ -1,8 +1,9 @@
 /*
- * Shared by the suites that drive the rshell binary end to end
- * (test_modes.c, test_rsync.c): throwaway root-owned fixtures, a stand-in
- * for rsync that records how it was run, running a program with a clean
- * environment and a timeout, and reading the logfmt log back.
+ * The test support shared by the suites: throwaway root-owned fixtures, a
+ * stand-in for rsync that records how it was run, running a program with
+ * a clean environment and a timeout, reading the log back (logfmt.h), the
+ * client corpus, the checks every refusal and every permit gets, and
+ * registering tests that need root.
  */
 #ifndef RSHELL_TEST_HARNESS_H
 #include <check.h>
@@ -188,18 +189,47 @@ int	 h_log_find(const char *path, size_t from, ...)
 	    __attribute__((sentinel));
 
 /*
- * The checks every refusal gets: exit status 1, "rshell: denied:" and why
- * on stderr, the stand-in never ran, and exactly one new log line after
- * logbefore lines: event=deny whose reason contains why.
+ * The expect helpers.  A request is judged against a mark taken before it
+ * ran: the log lines and the stand-in's runs so far.
+ */
+struct h_mark {
+	size_t	 log;
+	int	 runs;
+};
+
+void	 h_mark(const struct h_fx *f, struct h_mark *m);
+/*
+ * Every refusal is checked for three things: refused (exit status 1,
+ * "rshell: denied: " and why on stderr, nothing on stdout), nothing ran
+ * (the stand-in's record), and the deny: exactly one new log line,
+ * event=deny, whose reason contains why and is what stderr says.
  */
 void	 h_expect_denied(const struct h_fx *f, const struct h_res *r,
-	    size_t logbefore, const char *why, const char *what);
+	    const struct h_mark *m, const char *why, const char *what);
 /*
- * The checks every permitted request gets: exit status 0, the stand-in
- * ran (when ran) and exactly two new log lines, permit then exit status=0.
+ * A refusal that cannot be logged, because the policy is not trusted or
+ * the log cannot be opened (both go to syslog): refused and nothing ran
+ * as above, and no new line in the fixture's log.
+ */
+void	 h_expect_denied_unlogged(const struct h_fx *f,
+	    const struct h_res *r, const struct h_mark *m, const char *why,
+	    const char *what);
+/*
+ * Every permitted request: exit status 0, the stand-in ran ran more times
+ * (0 for a built-in), and exactly two new log lines, permit with run=,
+ * then exit with status=0 and ms=, both with the same pid.
  */
 void	 h_expect_permitted(const struct h_fx *f, const struct h_res *r,
-	    size_t logbefore, int ran, const char *what);
+	    const struct h_mark *m, int ran, const char *what);
+/* rshell -c cmd (env may be NULL), expected to be refused for why. */
+void	 h_denied(const struct h_fx *f, const char *cmd, char *const env[],
+	    const char *why);
+/*
+ * rshell -c cmd, expected to be permitted with cmd= the request and the
+ * stand-in run ran times; its record in rec (may be NULL; h_rec_free it).
+ */
+void	 h_permitted(const struct h_fx *f, const char *cmd, int ran,
+	    struct h_rec *rec);
 
 /*
  * A test case of tests that need root, with the suite-wide fixture and the

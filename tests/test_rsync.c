@@ -175,41 +175,12 @@ check_confined(const struct h_rec *rec, int pull, const char *what)
 	check_fds(rec, what);
 }
 
-/* Run cmd under the current policy and check a confined permit. */
+/* h_permitted, and what every permitted rsync run must look like. */
 static void
-permitted(const char *cmd, struct h_rec *rec)
+permitted_confined(const char *cmd, struct h_rec *rec)
 {
-	struct h_res r;
-	size_t before = h_log_count(fx.log);
-	int runs;
-
-	h_rec_read(&fx, rec);
-	runs = rec->runs;
-	h_rec_free(rec);
-	h_rshell_c(&r, &fx, cmd, NULL);
-	ck_assert_msg(r.status == 0, "%s: exit %d: %s", cmd, r.status, r.err);
-	ck_assert_msg(h_log_count(fx.log) == before + 2, "%s: log lines",
-	    cmd);
-	ck_assert(h_log_find(fx.log, before, "event", "permit", "cmd", cmd,
-	    NULL) == (int)before);
-	ck_assert(h_log_find(fx.log, before + 1, "event", "exit", "status",
-	    "0", NULL) == (int)before + 1);
-	h_rec_read(&fx, rec);
-	ck_assert_msg(rec->runs == runs + 1, "%s: the stand-in did not run",
-	    cmd);
+	h_permitted(&fx, cmd, 1, rec);
 	check_confined(rec, strstr(cmd, " --sender ") != NULL, cmd);
-	h_res_free(&r);
-}
-
-static void
-denied(const char *cmd, const char *why)
-{
-	struct h_res r;
-	size_t before = h_log_count(fx.log);
-
-	h_rshell_c(&r, &fx, cmd, NULL);
-	h_expect_denied(&fx, &r, before, why, cmd);
-	h_res_free(&r);
 }
 
 /* How often word occurs before "--". */
@@ -248,19 +219,21 @@ START_TEST(test_corpus)
 	    "SHELL=/bin/evil", NULL };
 	char what[PATH_MAX + 256], cluster[256], *run;
 	struct logfmt_rec lr;
+	struct h_mark m;
 	struct h_rec rec;
 	struct h_res r;
 
 	snprintf(what, sizeof(what), "%s:%zu (%s %s)", corpus.path, c->line,
 	    c->pull ? "pull" : "push", c->opts);
 	policy("push pull list");
+	h_mark(&fx, &m);
 	h_rshell_c(&r, &fx, c->cmd, env);
 	if (!c->permit) {
-		h_expect_denied(&fx, &r, 0, "is not allowed", what);
+		h_expect_denied(&fx, &r, &m, "is not allowed", what);
 		h_res_free(&r);
 		return;
 	}
-	h_expect_permitted(&fx, &r, 0, 1, what);
+	h_expect_permitted(&fx, &r, &m, 1, what);
 	h_rec_read(&fx, &rec);
 	check_confined(&rec, c->pull, what);
 	ck_assert_msg(h_rec_find(&rec, "--drop-D") == -1, "%s: --drop-D",
@@ -376,7 +349,7 @@ static const struct {
 START_TEST(test_refused)
 {
 	policy("push pull list");
-	denied(refused[_i].cmd, refused[_i].why);
+	h_denied(&fx, refused[_i].cmd, NULL, refused[_i].why);
 }
 END_TEST
 
@@ -435,7 +408,7 @@ static const struct {
 START_TEST(test_option_refused)
 {
 	policy(optrefused[_i].opts);
-	denied(optrefused[_i].cmd, optrefused[_i].why);
+	h_denied(&fx, optrefused[_i].cmd, NULL, optrefused[_i].why);
 }
 END_TEST
 
@@ -477,7 +450,7 @@ START_TEST(test_option_added)
 	int n;
 
 	policy(optadded[_i].opts);
-	permitted(optadded[_i].cmd, &rec);
+	permitted_confined(optadded[_i].cmd, &rec);
 	n = count_opt(&rec, optadded[_i].word);
 	ck_assert_msg(n == optadded[_i].count, "row %d: %s %d times, want %d",
 	    _i, optadded[_i].word, n, optadded[_i].count);
@@ -496,7 +469,7 @@ START_TEST(test_confine_root)
 
 	h_standin(&fx, fx.rsync, "# Knows --confine-root=DIR and --drop-D.");
 	policy("push pull");
-	permitted(confinecmds[_i], &rec);
+	permitted_confined(confinecmds[_i], &rec);
 	snprintf(want, sizeof(want), "--confine-root=%s", fx.d);
 	ck_assert_int_eq(count_opt(&rec, want), 1);
 	ck_assert_int_eq(count_opt(&rec, "--drop-D"), push);
@@ -549,7 +522,7 @@ START_TEST(test_absolute)
 		policy(rows[i].opts);
 		cmd = with_d(rows[i].cmd);
 		want = with_d(rows[i].want);
-		permitted(cmd, &rec);
+		permitted_confined(cmd, &rec);
 		ck_assert_msg(rec.res[rec.argc - 1] != NULL &&
 		    strcmp(rec.res[rec.argc - 1], want) == 0,
 		    "%s: %s leads to %s, want %s", cmd, rec.arg[rec.argc - 1],
@@ -570,11 +543,11 @@ START_TEST(test_lock)
 	policy("push pull lock");
 	fd = open(fx.d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert(fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == 0);
-	denied(H_PUSH_LAPTOP, "locked");
-	permitted(H_PULL_LAPTOP, &rec);	/* a pull does not lock */
+	h_denied(&fx, H_PUSH_LAPTOP, NULL, "locked");
+	permitted_confined(H_PULL_LAPTOP, &rec);	/* no lock for a pull */
 	h_rec_free(&rec);
 	ck_assert(flock(fd, LOCK_UN) == 0);
-	permitted(H_PUSH_LAPTOP, &rec);
+	permitted_confined(H_PUSH_LAPTOP, &rec);
 	h_rec_free(&rec);
 	close(fd);
 }
@@ -589,7 +562,7 @@ START_TEST(test_nolock)
 	policy("push pull");
 	fd = open(fx.d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert(fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == 0);
-	permitted(H_PUSH_LAPTOP, &rec);
+	permitted_confined(H_PUSH_LAPTOP, &rec);
 	h_rec_free(&rec);
 	close(fd);
 }
@@ -611,7 +584,7 @@ START_TEST(test_umask)
 
 	h_policy(&fx, "%spermit push pull root dir %s\n", umasks[_i].line,
 	    fx.d);
-	permitted(H_PUSH_LAPTOP, &rec);
+	permitted_confined(H_PUSH_LAPTOP, &rec);
 	ck_assert_str_eq(rec.umask, umasks[_i].umask);
 	h_rec_free(&rec);
 }
@@ -634,7 +607,7 @@ static const char *const dotdot[] = {
 START_TEST(test_dotdot)
 {
 	policy("push pull");
-	denied(dotdot[_i], "\"..\" is not allowed");
+	h_denied(&fx, dotdot[_i], NULL, "\"..\" is not allowed");
 }
 END_TEST
 
@@ -688,10 +661,10 @@ START_TEST(test_path_option)
 
 	policy("push pull");
 	if (pathopts[_i].want == NULL) {
-		denied(pathopts[_i].cmd, pathopts[_i].why);
+		h_denied(&fx, pathopts[_i].cmd, NULL, pathopts[_i].why);
 		return;
 	}
-	permitted(pathopts[_i].cmd, &rec);
+	permitted_confined(pathopts[_i].cmd, &rec);
 	snprintf(want, sizeof(want), "%s/%s", fx.d, pathopts[_i].want);
 	for (i = 0; i < rec.argc; i++)
 		if (strncmp(rec.arg[i], pathopts[_i].opt,
@@ -734,7 +707,7 @@ START_TEST(test_symlink_escape)
 	ck_assert(symlink("/etc/passwd", h_in(&fx, "evilfile")) == 0);
 	ck_assert(symlink("../..", h_in(&fx, "up")) == 0);
 	policy("push pull");
-	denied(escapes[_i], "leads outside the directory");
+	h_denied(&fx, escapes[_i], NULL, "leads outside the directory");
 }
 END_TEST
 
@@ -746,7 +719,7 @@ START_TEST(test_symlink_inside)
 
 	ck_assert(symlink("backup/laptop", h_in(&fx, "inlink")) == 0);
 	policy("push pull");
-	permitted(H_PULL_PREFIX ". inlink/", &rec);
+	permitted_confined(H_PULL_PREFIX ". inlink/", &rec);
 	snprintf(want, sizeof(want), "%s/backup/laptop", fx.d);
 	ck_assert_str_eq(rec.res[rec.argc - 1], want);
 	h_rec_free(&rec);
@@ -762,7 +735,7 @@ START_TEST(test_wildcard)
 	size_t i, first;
 
 	policy("push pull");
-	permitted(H_PULL_PREFIX ". dir/*.txt", &rec);
+	permitted_confined(H_PULL_PREFIX ". dir/*.txt", &rec);
 	first = (size_t)h_rec_find(&rec, ".") + 1;
 	ck_assert_msg(rec.argc - first == 2, "%zu paths, want 2",
 	    rec.argc - first);
@@ -786,7 +759,7 @@ START_TEST(test_wildcard_literal)
 	h_file(&fx, "dir/photo[1].jpg", "literal\n");
 	h_file(&fx, "dir/photo1.jpg", "matched by the pattern\n");
 	policy("push pull");
-	permitted(H_PULL_PREFIX ". dir/photo\\[1\\].jpg", &rec);
+	permitted_confined(H_PULL_PREFIX ". dir/photo\\[1\\].jpg", &rec);
 	first = (size_t)h_rec_find(&rec, ".") + 1;
 	ck_assert_msg(rec.argc - first == 1, "%zu paths, want 1",
 	    rec.argc - first);
