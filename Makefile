@@ -70,21 +70,35 @@ tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
 	    $(TEST_SUPPORT:.c=.o) rshell/librshell.a $(CHECK_LIBS) $(BSD_LIBS)
 
-# Sanitizer build of the same sources, in its own directory.
+# The tests run rshell with -f and their own policy.  Where they must run
+# it as sshd runs a login shell, without -f, they use a copy whose
+# compiled-in policy path never exists, so that what they see does not
+# depend on the policy installed on this machine (nor lands in its log).
+NOPOLICY_CPPFLAGS = -URSHELL_POLICY \
+            -DRSHELL_POLICY='"/nonexistent/rshell-test/policy"'
+tests/rshell-nopolicy: rshell/main.o rshell/librshell.a
+	$(CC) $(RSHELL_CPPFLAGS) $(NOPOLICY_CPPFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) \
+	    $(LDFLAGS) -o $@ rshell/main.c rshell/librshell.a $(RSHELL_LIBS)
+
+# Sanitizer build of the same sources, in its own directory; its rshell is
+# only for the tests, so it is the copy without a policy too.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c \
     $(TEST_SUPPORT) tests/harness.h tests/logfmt.h tests/pathprop.h
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
 	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) $(TEST_SUPPORT) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
-	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
+	$(CC) $(RSHELL_CPPFLAGS) $(NOPOLICY_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
 	    -o tests/rshell-asan rshell/main.c $(LIB_SRC) $(BSD_LIBS)
 
-unit-check: tests/unit rshell/rshell
-	RSHELL=$(CURDIR)/rshell/rshell tests/unit
+unit-check: tests/unit rshell/rshell tests/rshell-nopolicy
+	RSHELL=$(CURDIR)/rshell/rshell \
+	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-nopolicy tests/unit
 
 unit-check-asan: tests/unit-asan
-	RSHELL=$(CURDIR)/tests/rshell-asan ASAN_OPTIONS=detect_leaks=1 tests/unit-asan
+	RSHELL=$(CURDIR)/tests/rshell-asan \
+	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-asan \
+	    ASAN_OPTIONS=detect_leaks=1 tests/unit-asan
 
 policy-check: rshell/rshell
 	tests/policy/run.sh $(CURDIR)/rshell/rshell
@@ -144,7 +158,7 @@ deb:
 clean:
 	rm -rf dist
 	rm -f rshell/rshell rshell/librshell.a tests/unit tests/unit-asan \
-	    tests/rshell-asan tests/suites.inc $(FUZZERS)
+	    tests/rshell-asan tests/rshell-nopolicy tests/suites.inc $(FUZZERS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 
 -include $(wildcard rshell/*.d policy/*.d tests/*.d)

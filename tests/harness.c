@@ -214,20 +214,19 @@ rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 	return unlink(path) == -1 ? -1 : 0;
 }
 
-/* Remove a tree without following a symlink: tests plant ones to /etc. */
-static void
-rm_tree(const char *path)
+int
+h_rmtree(const char *path)
 {
 	if (strncmp(path, "/tmp/", 5) != 0 || strstr(path, "/..") != NULL)
-		return;
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		return -1;
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }
 
 void
 h_suite_teardown(void)
 {
 	if (base[0] != '\0')
-		rm_tree(base);
+		h_rmtree(base);
 	base[0] = '\0';
 }
 
@@ -265,7 +264,7 @@ void
 h_teardown(struct h_fx *f)
 {
 	if (f->top[0] != '\0')
-		rm_tree(f->top);
+		h_rmtree(f->top);
 }
 
 static void
@@ -436,19 +435,35 @@ h_slurp(const char *path)
 	return buf;
 }
 
-const char *
-h_rshell(void)
+/* $var, else dflt, made absolute, into path (PATH_MAX bytes). */
+static const char *
+program(char *path, const char *var, const char *dflt)
 {
-	static char path[PATH_MAX];
 	const char *s;
 
 	if (path[0] != '\0')
 		return path;
-	if ((s = getenv("RSHELL")) == NULL || *s == '\0')
-		s = "./rshell/rshell";
+	if ((s = getenv(var)) == NULL || *s == '\0')
+		s = dflt;
 	if (realpath(s, path) == NULL)
-		strlcpy(path, s, sizeof(path));
+		strlcpy(path, s, PATH_MAX);
 	return path;
+}
+
+const char *
+h_rshell(void)
+{
+	static char path[PATH_MAX];
+
+	return program(path, "RSHELL", "./rshell/rshell");
+}
+
+const char *
+h_rshell_nopolicy(void)
+{
+	static char path[PATH_MAX];
+
+	return program(path, "RSHELL_NOPOLICY", "./tests/rshell-nopolicy");
 }
 
 /* Our environment for a child: PATH, sanitizer options, then env. */
@@ -510,11 +525,29 @@ drain(struct stream *s)
 	return 1;
 }
 
+void
+h_child_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	/* SIGKILL, SIGSTOP and libc's own signals refuse; that is fine. */
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static void
 child(const char *path, char *const argv[], char **envp, int out, int err)
 {
 	int null;
 
+	h_child_signals();
 	setpgid(0, 0);
 	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
 	    dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
@@ -605,6 +638,7 @@ h_run(struct h_res *r, const char *path, char *const argv[],
 	while (waitpid(pid, &st, 0) == -1)
 		ck_assert(errno == EINTR);
 	r->out = s[0].buf != NULL ? s[0].buf : strdup("");
+	r->outlen = s[0].len;
 	r->err = s[1].buf != NULL ? s[1].buf : strdup("");
 	take_records(r->err);
 	if (timedout)

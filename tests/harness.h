@@ -50,10 +50,14 @@ struct h_fx {
 	char	record[PATH_MAX];	/* what the stand-in appends to */
 };
 
-/* How a program ended: exit status, 128 + signal, or -1 on timeout. */
+/*
+ * How a program ended: exit status, 128 + signal, or -1 on timeout; what
+ * it wrote, NUL-terminated (out holds outlen bytes, NULs among them).
+ */
 struct h_res {
 	int	 status;
 	char	*out;
+	size_t	 outlen;
 	char	*err;
 };
 
@@ -151,9 +155,28 @@ const char *h_in(const struct h_fx *f, const char *rel);
 const char *h_top(const struct h_fx *f, const char *rel);
 /* The whole file, NUL-terminated, or NULL. */
 char	*h_slurp(const char *path);
+/*
+ * Remove a tree under /tmp without following a symlink (tests plant ones
+ * to /etc); -1 if it is elsewhere (left alone) or not all of it went.
+ */
+int	 h_rmtree(const char *path);
 
 /* The rshell binary: $RSHELL, else ./rshell/rshell, made absolute. */
 const char *h_rshell(void);
+/*
+ * An rshell whose compiled-in policy path never exists ($RSHELL_NOPOLICY,
+ * else ./tests/rshell-nopolicy), for running it as sshd runs a login
+ * shell, without -f: what a test sees may not depend on the policy
+ * installed on this machine, nor write to the log that one names.
+ */
+const char *h_rshell_nopolicy(void);
+
+/*
+ * For a child about to exec: every signal back to SIG_DFL, none blocked.
+ * Both survive exec, so under "nohup make check" (SIGHUP ignored) rshell
+ * would start with SIGHUP ignored and could not be stopped by it.
+ */
+void	 h_child_signals(void);
 
 /*
  * Run path with argv, stdin /dev/null, and an environment of PATH, any

@@ -10,7 +10,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -21,12 +20,12 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "harness.h"
 #include "list.h"
 #include "list_fmt.h"
 
 Suite	*make_suite_list(void);
 
-#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXARGS		8
 #define MAXLINES	4096
 #define OLD_TIME	1577934245	/* 2020-01-02 03:04:05 UTC */
@@ -216,19 +215,11 @@ setup(void)
 	make_deep();
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 static void
 teardown(void)
 {
 	if (top[0] != '\0')
-		nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		h_rmtree(top);
 }
 
 /* --- running ours and GNU's ----------------------------------------- */
@@ -318,6 +309,7 @@ gnu_in(const char *dir, const char *const *argv, struct out *o)
 	ck_assert_ptr_nonnull(fo = tmpfile());
 	ck_assert_int_ne(pid = fork(), -1);
 	if (pid == 0) {
+		h_child_signals();
 		if (chdir(dir) == -1 || dup2(fileno(fo), 1) == -1)
 			_exit(126);
 		execve(path, (char *const *)argv, env);
