@@ -21,6 +21,15 @@
 #define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
+ * ck_assert_msg for the hottest loops.  Check sends the runner a record of
+ * every assertion that passes, one write(2) each; over every byte of a
+ * listing or thousands of generated cases that costs more than the test
+ * itself.  This one reports only a failure, with the same message.
+ */
+#define H_ASSERT(expr, ...)	do { if (!(expr)) ck_abort_msg(__VA_ARGS__); \
+			} while (0)
+
+/*
  * Requests as an rsync 3 client sends them for "rsync -az".  H_CLUSTER is
  * its short-option cluster, ending in the capability string (-e.iLsfxCIvu,
  * never a remote shell in server mode).  A prefix is a request up to and

@@ -381,7 +381,7 @@ split(char *buf, struct lines *ls)
 
 	ls->n = 0;
 	while (*p != '\0') {
-		ck_assert_uint_lt(ls->n, MAXLINES);
+		H_ASSERT(ls->n < MAXLINES, "more than %d lines", MAXLINES);
 		ls->v[ls->n++] = p;
 		if ((nl = strchr(p, '\n')) == NULL)
 			break;
@@ -406,11 +406,11 @@ name_at(const char *line)
 	for (f = 0; f < 8; f++) {
 		while (*p == ' ')
 			p++;
-		ck_assert_msg(*p != '\0', "short long line: %s", line);
+		H_ASSERT(*p != '\0', "short long line: %s", line);
 		while (*p != ' ' && *p != '\0')
 			p++;
 	}
-	ck_assert_msg(*p == ' ', "no name: %s", line);
+	H_ASSERT(*p == ' ', "no name: %s", line);
 	return (size_t)(p + 1 - line);
 }
 
@@ -426,13 +426,13 @@ same_line(const char *mine, const char *theirs, int islong, const char *what)
 	    mine[strlen(mine) - 1] != ':') {
 		pa = name_at(mine);
 		pb = name_at(theirs);
-		ck_assert_msg(pa == pb && strncmp(mine, theirs, pa) == 0,
+		H_ASSERT(pa == pb && strncmp(mine, theirs, pa) == 0,
 		    "%s: fields differ:\n ours: %s\n  GNU: %s", what, mine,
 		    theirs);
 	}
 	unescape(mine + pa, a, sizeof(a));
 	unescape(theirs + pb, b, sizeof(b));
-	ck_assert_msg(strcmp(a, b) == 0, "%s: line differs:\n ours: %s\n"
+	H_ASSERT(strcmp(a, b) == 0, "%s: line differs:\n ours: %s\n"
 	    "  GNU: %s", what, mine, theirs);
 }
 
@@ -445,9 +445,9 @@ no_raw_controls(const struct out *o, const char *what)
 
 	for (i = 0; i < o->len; i++) {
 		c = (unsigned char)o->buf[i];
-		ck_assert_msg(c >= 0x20 || c == '\n' || c == '\t',
+		H_ASSERT(c >= 0x20 || c == '\n' || c == '\t',
 		    "%s: raw byte 0x%02x at %zu", what, c, i);
-		ck_assert_msg(c != 0x7f, "%s: raw DEL at %zu", what, i);
+		H_ASSERT(c != 0x7f, "%s: raw DEL at %zu", what, i);
 	}
 }
 

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "log.h"
 #include "logfmt.h"
 
@@ -167,26 +168,28 @@ static const char *const hostile[] = {
 static void
 assert_roundtrip(const char *v)
 {
+	static const char *const keys[] = { "time", "event", "cmd", "reason" };
 	struct logline l;
 	struct logfmt_rec lr;
 	int i;
 
+	/* H_ASSERT: test_roundtrip_random makes 20000 of these. */
 	logline_init(&l, "deny");
 	logline_add(&l, "cmd", v);
 	logline_add(&l, "reason", v);
-	ck_assert(!l.nomem);
-	ck_assert_ptr_null(memchr(l.buf, '\n', l.len));
+	H_ASSERT(!l.nomem, "out of memory");
+	H_ASSERT(memchr(l.buf, '\n', l.len) == NULL, "a newline in [%s]",
+	    l.buf);
 	/* strict: also no raw control byte, C1 control or bad UTF-8 */
-	ck_assert_msg(parse(l.buf, l.len, &lr) == 4, "[%s]: %zu fields",
-	    l.buf, lr.n);
-	ck_assert_str_eq(lr.f[0].key, "time");
-	ck_assert_str_eq(lr.f[1].key, "event");
-	ck_assert_str_eq(lr.f[2].key, "cmd");
-	ck_assert_str_eq(lr.f[3].key, "reason");
-	for (i = 2; i < 4; i++) {
-		ck_assert_uint_eq(lr.f[i].vlen, strlen(v));
-		ck_assert(memcmp(lr.f[i].val, v, lr.f[i].vlen) == 0);
-	}
+	H_ASSERT(parse(l.buf, l.len, &lr) == 4, "[%s]: %zu fields", l.buf,
+	    lr.n);
+	for (i = 0; i < 4; i++)
+		H_ASSERT(strcmp(lr.f[i].key, keys[i]) == 0, "[%s]: field %d "
+		    "is %s, want %s", l.buf, i, lr.f[i].key, keys[i]);
+	for (i = 2; i < 4; i++)
+		H_ASSERT(lr.f[i].vlen == strlen(v) &&
+		    memcmp(lr.f[i].val, v, lr.f[i].vlen) == 0,
+		    "[%s]: %s does not read back", l.buf, keys[i]);
 	logfmt_free(&lr);
 	logline_free(&l);
 }
@@ -541,7 +544,7 @@ splitlines(char *buf, size_t len, char **lines, size_t max)
 		ck_assert_int_eq(buf[len - 1], '\n');
 	while (p < buf + len) {
 		nl = memchr(p, '\n', (size_t)(buf + len - p));
-		ck_assert_ptr_nonnull(nl);
+		H_ASSERT(nl != NULL, "a line without a newline");
 		*nl = '\0';
 		if (n < max)
 			lines[n] = p;
@@ -692,20 +695,23 @@ START_TEST(test_file_concurrent)
 	n = splitlines(buf, len, lines, NCHILD * NPERCHILD + 1);
 	ck_assert_uint_eq(n, NCHILD * NPERCHILD);
 	memset(seen, 0, sizeof(seen));
+	/* H_ASSERT: 10000 lines */
 	for (k = 0; k < n; k++) {
-		ck_assert_uint_gt(strlen(lines[k]), 300);
-		ck_assert(strncmp(lines[k], "time=", 5) == 0);
-		ck_assert_msg(logfmt_parse(lines[k], strlen(lines[k]), &lr,
-		    &why, &off) == 0 && lr.n == 5, "torn line %zu (byte %zu: "
-		    "%s): %s", k, off, why, lines[k]);
-		ck_assert_str_eq(lr.f[4].key, "end");
+		H_ASSERT(strlen(lines[k]) > 300 &&
+		    strncmp(lines[k], "time=", 5) == 0, "line %zu: %s", k,
+		    lines[k]);
+		H_ASSERT(logfmt_parse(lines[k], strlen(lines[k]), &lr, &why,
+		    &off) == 0 && lr.n == 5, "torn line %zu (byte %zu: %s): "
+		    "%s", k, off, why, lines[k]);
+		H_ASSERT(strcmp(lr.f[4].key, "end") == 0, "line %zu: %s", k,
+		    lines[k]);
 		id = atoi(lr.f[2].val);
-		ck_assert(id >= 0 && id < NCHILD);
+		H_ASSERT(id >= 0 && id < NCHILD, "line %zu: %s", k, lines[k]);
 		/* each child's lines arrive in its own order */
 		seq = seen[id]++;
 		snprintf(want, sizeof(want), "c%d.%d", id, seq);
-		ck_assert_str_eq(lr.f[4].val, want);
-		ck_assert_uint_eq(lr.f[3].vlen, 255);
+		H_ASSERT(strcmp(lr.f[4].val, want) == 0 && lr.f[3].vlen == 255,
+		    "line %zu: want end=%s: %s", k, want, lines[k]);
 		logfmt_free(&lr);
 	}
 	for (i = 0; i < NCHILD; i++)
