@@ -62,8 +62,8 @@ static const char standin_fmt[] =
     "\tesac\n"
     "\t[ \"$a\" = . ] && after=1\n"
     "done\n"
-    "printf 'cwd:%%s\\n' \"$(pwd -P)\"\n"
-    "printf 'umask:%%s\\n' \"$(umask)\"\n"
+    "printf 'cwd:'; pwd -P\n"
+    "printf 'umask:'; umask\n"
     "echo '=== env'\n"
     "env\n"
     "echo '=== fds'\n"
@@ -366,13 +366,14 @@ h_top(const struct h_fx *f, const char *rel)
 	return buf[i];
 }
 
+/* Make dir/rel and its parents; only those beneath dir, which exists. */
 static void
-mkdir_p(const char *path)
+mkdir_under(const char *dir, const char *rel)
 {
 	char buf[PATH_MAX], *s;
 
-	ck_assert(strlcpy(buf, path, sizeof(buf)) < sizeof(buf));
-	for (s = buf + 1; ; s++) {
+	join(buf, dir, rel);
+	for (s = buf + strlen(dir) + 1; ; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
 		if (s[-1] != '/') {
@@ -391,21 +392,20 @@ mkdir_p(const char *path)
 void
 h_mkdir(const struct h_fx *f, const char *rel)
 {
-	mkdir_p(h_in(f, rel));
+	mkdir_under(f->d, rel);
 }
 
 void
 h_file(const struct h_fx *f, const char *rel, const char *content)
 {
-	char path[PATH_MAX], *slash;
+	char parent[PATH_MAX], *slash;
 
-	strlcpy(path, h_in(f, rel), sizeof(path));
-	if ((slash = strrchr(path, '/')) != NULL) {
+	ck_assert(strlcpy(parent, rel, sizeof(parent)) < sizeof(parent));
+	if ((slash = strrchr(parent, '/')) != NULL) {
 		*slash = '\0';
-		mkdir_p(path);
-		*slash = '/';
+		mkdir_under(f->d, parent);
 	}
-	h_write(path, "%s", content);
+	h_write(h_in(f, rel), "%s", content);
 }
 
 char *
@@ -1027,6 +1027,34 @@ h_root_tcase(Suite *s, const char *name, void (*setup)(void),
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return tc;
+}
+
+TCase *
+h_root_tcase_shared(Suite *s, const char *name, void (*build)(void),
+    void (*reset)(void), void (*teardown)(void))
+{
+	TCase *tc;
+
+	if (!h_root())
+		return NULL;
+	tc = tcase_create(name);
+	tcase_add_unchecked_fixture(tc, h_suite_setup, h_suite_teardown);
+	tcase_add_unchecked_fixture(tc, build, teardown);
+	tcase_add_checked_fixture(tc, reset, NULL);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+void
+h_reset(const struct h_fx *f)
+{
+	const char *const files[] = { f->policy, f->log, f->record };
+	size_t i;
+
+	for (i = 0; i < NROWS(files); i++)
+		ck_assert_msg(unlink(files[i]) == 0 || errno == ENOENT,
+		    "unlink %s: %s", files[i], strerror(errno));
 }
 
 void

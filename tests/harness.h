@@ -270,6 +270,17 @@ void	 h_permitted(const struct h_fx *f, const char *cmd, int ran,
 TCase	*h_root_tcase(Suite *s, const char *name, void (*setup)(void),
 	    void (*teardown)(void));
 /*
+ * The same for tests that share one fixture: build makes it once, before
+ * the first of them, in the runner (an unchecked fixture), and teardown
+ * removes it after the last; reset runs before each test, in the test's
+ * own process.  Only for tests that change nothing in the fixture but
+ * what h_reset clears: the policy, the log and the stand-in's record.
+ * Building a fixture per test cost more than most of these tests.
+ */
+TCase	*h_root_tcase_shared(Suite *s, const char *name,
+	    void (*build)(void), void (*reset)(void), void (*teardown)(void));
+void	 h_reset(const struct h_fx *f);
+/*
  * Add test t, or one test per row for rows rows, to tc.  tc may be NULL
  * (h_root_tcase when not root): then nothing is added.  *n counts the
  * tests either way, for h_skipped.

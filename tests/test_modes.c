@@ -37,6 +37,25 @@ teardown(void)
 	h_teardown(&fx);
 }
 
+/* Between the tests that share a fixture: no policy, log or record. */
+static void
+reset(void)
+{
+	h_reset(&fx);
+}
+
+/* For test_log_fail_closed: logs that cannot be opened. */
+static void
+setup_badlogs(void)
+{
+	char target[PATH_MAX];
+
+	setup();
+	ck_assert(mkdir(h_top(&fx, "logdir"), 0755) == 0);
+	ck_assert(symlink(h_path(target, fx.top, "real.log"),
+	    h_top(&fx, "loglink")) == 0);
+}
+
 /* The usual rule: everything, for root, in fx.d. */
 static void
 policy_all(void)
@@ -440,7 +459,7 @@ START_TEST(test_key_rule)
 	struct h_rec rec;
 	struct h_res r;
 
-	ck_assert(mkdir(h_path(d2, fx.top, "d2"), 0755) == 0);
+	h_path(d2, fx.d, "backup");
 	h_policy(&fx, "permit push pull list root dir %s\n"
 	    "permit push key laptop root dir %s\n", fx.d, d2);
 	h_mark(&fx, &m);
@@ -593,9 +612,7 @@ START_TEST(test_log_fail_closed)
 		strlcpy(log, badlogs[_i].log, sizeof(log));
 	else
 		h_path(log, fx.top, badlogs[_i].log);
-	ck_assert(mkdir(h_top(&fx, "logdir"), 0755) == 0);
-	ck_assert(symlink(h_path(target, fx.top, "real.log"),
-	    h_top(&fx, "loglink")) == 0);
+	h_path(target, fx.top, "real.log");	/* loglink leads there */
 	h_write(fx.policy, "rsync %s\nlog %s\npermit push pull list root "
 	    "dir %s\n", fx.rsync, log, fx.d);
 	for (i = 0; i < NROWS(cmds); i++) {
@@ -683,7 +700,8 @@ START_TEST(test_signal_forwarded)
 	pid_t pid;
 	int st, i;
 
-	h_script(fx.rsync, "exec sleep 30\n");
+	/* "started", in DIRECTORY: rshell has forked and waits for it. */
+	h_script(fx.rsync, ": > started\nexec sleep 30\n");
 	policy_all();
 	if ((pid = fork()) == 0) {
 		int null = open("/dev/null", O_RDWR);
@@ -696,10 +714,9 @@ START_TEST(test_signal_forwarded)
 		_exit(127);
 	}
 	ck_assert_int_ne(pid, -1);
-	/* Wait for the permit line: rsync is about to run. */
-	for (i = 0; i < 100 && h_log_count(fx.log) < 1; i++)
-		usleep(20000);
-	usleep(200000);
+	for (i = 0; i < 1000 && access(h_in(&fx, "started"), F_OK) == -1; i++)
+		usleep(5000);
+	ck_assert_msg(i < 1000, "the stand-in did not start");
 	kill(pid, fwdsigs[_i]);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 128 + fwdsigs[_i],
@@ -743,7 +760,9 @@ make_suite_modes(void)
 	tcase_add_test(tc, test_version);
 	suite_add_tcase(s, tc);
 
-	tc = h_root_tcase(s, "interactive", setup, teardown);
+	/* Cases whose tests change only the policy, the log and the record
+	   share one fixture; the others get their own for each test. */
+	tc = h_root_tcase_shared(s, "interactive", setup, reset, teardown);
 	h_add_rows(tc, test_interactive_logged, NROWS(loginnames), &n);
 
 	tc = h_root_tcase(s, "check", setup, teardown);
@@ -754,13 +773,13 @@ make_suite_modes(void)
 	h_add_rows(tc, test_trust, NROWS(trustrows), &n);
 	h_add(tc, test_malformed, &n);
 
-	tc = h_root_tcase(s, "commands", setup, teardown);
+	tc = h_root_tcase_shared(s, "commands", setup, reset, teardown);
 	h_add(tc, test_true, &n);
 	h_add(tc, test_true_nolist, &n);
 	h_add_rows(tc, test_bad_command, NROWS(badcmds), &n);
 	h_add_rows(tc, test_split, NROWS(splitrows), &n);
 
-	tc = h_root_tcase(s, "forced", setup, teardown);
+	tc = h_root_tcase_shared(s, "forced", setup, reset, teardown);
 	h_add(tc, test_key_rule, &n);
 	h_add(tc, test_key_rule_limits, &n);
 	h_add(tc, test_key_without_original, &n);
@@ -769,12 +788,14 @@ make_suite_modes(void)
 	h_add(tc, test_pinned_same, &n);
 	h_add(tc, test_pinned_checked, &n);
 
-	tc = h_root_tcase(s, "log", setup, teardown);
+	tc = h_root_tcase_shared(s, "log", setup_badlogs, reset, teardown);
 	h_add_rows(tc, test_hostile_log, NROWS(hostile), &n);
 	h_add_rows(tc, test_log_fail_closed, NROWS(badlogs), &n);
 	h_add_rows(tc, test_from, NROWS(fromrows), &n);
 	h_add(tc, test_log_appends, &n);
 	h_add(tc, test_exec_fails, &n);
+
+	tc = h_root_tcase(s, "signals", setup, teardown);
 	h_add_rows(tc, test_signal_forwarded, NROWS(fwdsigs), &n);
 
 	if (!h_root())

@@ -51,6 +51,13 @@ teardown(void)
 	h_teardown(&fx);
 }
 
+/* Between the tests that share a tree: no policy, log or record left. */
+static void
+reset(void)
+{
+	h_reset(&fx);
+}
+
 static void
 policy(const char *opts)
 {
@@ -961,28 +968,34 @@ make_suite_rsync(void)
 
 	if (h_corpus_read(&corpus, corpus_err, sizeof(corpus_err)) == -1)
 		corpus.n = 0;
-	tc = h_root_tcase(s, "corpus", setup_tree, teardown);
+	/* These change nothing in the tree: one tree per case. */
+	tc = h_root_tcase_shared(s, "corpus", setup_tree, reset, teardown);
 	h_add(tc, test_corpus_present, &n);
 	h_add_rows(tc, test_corpus, corpus.n, &n);
 
-	tc = h_root_tcase(s, "refused", setup_tree, teardown);
+	tc = h_root_tcase_shared(s, "refused", setup_tree, reset, teardown);
 	h_add_rows(tc, test_refused, NROWS(refused), &n);
 
-	tc = h_root_tcase(s, "policy", setup_tree, teardown);
+	tc = h_root_tcase_shared(s, "policy", setup_tree, reset, teardown);
 	h_add_rows(tc, test_option_refused, NROWS(optrefused), &n);
 	h_add_rows(tc, test_option_added, NROWS(optadded), &n);
-	h_add_rows(tc, test_confine_root, NROWS(confinecmds), &n);
 	h_add(tc, test_absolute, &n);
 	h_add(tc, test_lock, &n);
 	h_add(tc, test_nolock, &n);
 	h_add_rows(tc, test_umask, NROWS(umasks), &n);
 
-	tc = h_root_tcase(s, "paths", setup_tree, teardown);
+	tc = h_root_tcase_shared(s, "paths", setup_tree, reset, teardown);
 	h_add_rows(tc, test_dotdot, NROWS(dotdot), &n);
 	h_add_rows(tc, test_path_option, NROWS(pathopts), &n);
+	h_add(tc, test_wildcard, &n);
+
+	/* These change the stand-in or plant links and files: their own. */
+	tc = h_root_tcase(s, "confine", setup_tree, teardown);
+	h_add_rows(tc, test_confine_root, NROWS(confinecmds), &n);
+
+	tc = h_root_tcase(s, "links", setup_tree, teardown);
 	h_add_rows(tc, test_symlink_escape, NROWS(escapes), &n);
 	h_add(tc, test_symlink_inside, &n);
-	h_add(tc, test_wildcard, &n);
 	h_add(tc, test_wildcard_literal, &n);
 
 	if (access(REAL_RSYNC, X_OK) == 0) {
