@@ -91,25 +91,39 @@ tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshe
 	$(CC) $(RSHELL_CPPFLAGS) $(NOPOLICY_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
 	    -o tests/rshell-asan rshell/main.c $(LIB_SRC) $(BSD_LIBS)
 
+# Under make check, each part writes its counts to $(CHECK_RESULTS)/PART.
+result = $(if $(CHECK_RESULTS),RSHELL_CHECK_RESULT=$(CHECK_RESULTS)/$(1))
+
 unit-check: tests/unit rshell/rshell tests/rshell-nopolicy
 	RSHELL=$(CURDIR)/rshell/rshell \
-	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-nopolicy tests/unit
+	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-nopolicy \
+	    $(call result,$@) tests/unit
 
 unit-check-asan: tests/unit-asan
 	RSHELL=$(CURDIR)/tests/rshell-asan \
 	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-asan \
-	    ASAN_OPTIONS=detect_leaks=1 tests/unit-asan
+	    ASAN_OPTIONS=detect_leaks=1 $(call result,$@) tests/unit-asan
 
 policy-check: rshell/rshell
-	tests/policy/run.sh $(CURDIR)/rshell/rshell
+	$(call result,$@) tests/policy/run.sh $(CURDIR)/rshell/rshell
 
 # As root: a throwaway account and sshd on 127.0.0.1 (tests/integration);
 # any other user gets a one-line "skipped".  SCENARIOS="tree symlink" runs
 # a subset.
 integration-check: rshell/rshell
-	tests/integration/run.sh $(CURDIR)/rshell/rshell $(SCENARIOS)
+	$(call result,$@) tests/integration/run.sh $(CURDIR)/rshell/rshell $(SCENARIOS)
 
-check: unit-check unit-check-asan policy-check integration-check
+# Every part runs, also after one has failed, and the last line sums them
+# all (tests/summary.sh), which fails if anything failed.
+CHECK_PARTS = unit-check unit-check-asan policy-check integration-check
+check:
+	@r=$$(mktemp -d /tmp/rshell-check.XXXXXX) || exit 1; \
+	trap 'rm -rf "$$r"' EXIT; trap 'exit 130' INT TERM; \
+	for p in $(CHECK_PARTS); do \
+		$(MAKE) --no-print-directory CHECK_RESULTS=$$r $$p; \
+		echo $$? > $$r/$$p.status; \
+	done; \
+	tests/summary.sh $$r $(CHECK_PARTS)
 
 # libFuzzer harnesses (clang): each a pure function of its input.
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \

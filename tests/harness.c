@@ -30,7 +30,8 @@
 
 static char base[PATH_MAX];	/* the per-suite directory, or "" */
 static char skipnames[128];	/* suites with tests left out */
-static int nskipped;
+static int nskipped;		/* for want of root */
+static int nother;		/* for any other reason */
 static pid_t runner;		/* the process that prints the note */
 static char cur_record[PATH_MAX];	/* the fixture's record file */
 
@@ -192,6 +193,30 @@ h_skipped(const char *suite, int n)
 		strlcat(skipnames, "/", sizeof(skipnames));
 	strlcat(skipnames, suite, sizeof(skipnames));
 	nskipped += n;
+}
+
+void
+h_skipped_for(const char *suite, int n, const char *why)
+{
+	fprintf(stderr, "%s suite: skipped %d tests (%s)\n", suite, n, why);
+	nother += n;
+}
+
+int
+h_result(int passed, int failed)
+{
+	const char *path = getenv("RSHELL_CHECK_RESULT");
+	FILE *fp;
+
+	if (path == NULL || *path == '\0')
+		return 0;
+	if ((fp = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(fp, "passed=%d failed=%d skipped=%d\n", passed, failed,
+	    nskipped + nother);
+	return fclose(fp) == 0 ? 0 : -1;
 }
 
 void

@@ -124,6 +124,14 @@ int	 h_root(void);
  * printed once, when the runner exits.
  */
 void	 h_skipped(const char *suite, int n);
+/* Count n tests left out for another reason, said at once. */
+void	 h_skipped_for(const char *suite, int n, const char *why);
+/*
+ * For make check's summary (tests/summary.sh): write "passed=N failed=N
+ * skipped=N" to the file $RSHELL_CHECK_RESULT names, when it is set,
+ * with every test h_skipped and h_skipped_for counted.  -1 on an error.
+ */
+int	 h_result(int passed, int failed);
 
 /* The per-suite directory (an unchecked fixture: runs in the parent). */
 void	 h_suite_setup(void);

@@ -1008,11 +1008,10 @@ make_suite_rsync(void)
 			h_add(tc, test_swap_pull_relative, &n);
 			h_add(tc, test_swap_push_new, &n);
 		} else
-			fprintf(stderr, "rsync suite: skipped 2 tests (this "
-			    "kernel has no Landlock)\n");
+			h_skipped_for("rsync", 2, "this kernel has no "
+			    "Landlock");
 	} else
-		fprintf(stderr, "rsync suite: skipped 5 tests (no %s)\n",
-		    REAL_RSYNC);
+		h_skipped_for("rsync", 5, "no " REAL_RSYNC);
 
 	if (!h_root())
 		h_skipped("rsync", n);
