@@ -26,8 +26,8 @@
  * listing or thousands of generated cases that costs more than the test
  * itself.  This one reports only a failure, with the same message.
  */
-#define H_ASSERT(expr, ...)	do { if (!(expr)) ck_abort_msg(__VA_ARGS__); \
-			} while (0)
+#define H_ASSERT(expr, ...) \
+	do { if (!(expr)) ck_abort_msg(__VA_ARGS__); } while (0)
 
 /*
  * Requests as an rsync 3 client sends them for "rsync -az".  H_CLUSTER is
@@ -219,6 +219,8 @@ int	 h_rec_find(const struct h_rec *rec, const char *s);
  */
 size_t	 h_log_count(const char *path);
 int	 h_log_get(const char *path, size_t idx, struct logfmt_rec *lr);
+/* Parse len bytes that must be strict logfmt; the number of fields. */
+size_t	 h_log_parse(const char *line, size_t len, struct logfmt_rec *lr);
 /*
  * The index of the first line at or after from whose fields match every
  * key, value pair (NULL-terminated).  A value "~text" matches a field that
