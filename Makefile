@@ -75,43 +75,74 @@ tests/%.o: tests/%.c
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Test support shared by the suites (and, for pathprop, the fuzzers).
-TEST_SUPPORT = tests/harness.c tests/pathprop.c
+TEST_SUPPORT = tests/harness.c tests/harness_read.c tests/listtree.c \
+               tests/logfmt.c tests/pathprop.c
 tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
     $(LIBS_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
 	    $(TEST_SUPPORT:.c=.o) $(LIBS_A) $(CHECK_LIBS) $(BSD_LIBS)
 
-# Sanitizer build of the same sources, in its own directory.
+# The tests run rshell with -f and their own policy.  Where they must run
+# it as sshd runs a login shell, without -f, they use a copy whose
+# compiled-in policy path never exists, so that what they see does not
+# depend on the policy installed on this machine (nor lands in its log).
+NOPOLICY_CPPFLAGS = -URSHELL_POLICY \
+            -DRSHELL_POLICY='"/nonexistent/rshell-test/policy"'
+tests/rshell-nopolicy: rshell/main.c $(LIBS_A)
+	$(CC) $(RSHELL_CPPFLAGS) $(NOPOLICY_CPPFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) \
+	    $(LDFLAGS) -o $@ rshell/main.c $(LIBS_A) $(RSHELL_LIBS)
+
+# Sanitizer build of the same sources, in its own directory; its rshell is
+# only for the tests, so it is the copy without a policy too.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c \
-    $(TEST_SUPPORT) tests/harness.h tests/pathprop.h
+    $(TEST_SUPPORT) tests/harness.h tests/listtree.h tests/logfmt.h \
+    tests/pathprop.h
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
 	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) $(TEST_SUPPORT) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
-	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
+	$(CC) $(RSHELL_CPPFLAGS) $(NOPOLICY_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
 	    -o tests/rshell-asan rshell/main.c $(LIB_SRC) $(BSD_LIBS)
 
 # The stand-in rsync that tries every destructive system call (test_wall.c).
 tests/wallprobe: tests/wallprobe.c
 	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
-unit-check: tests/unit rshell/rshell tests/wallprobe
-	RSHELL=$(CURDIR)/rshell/rshell WALLPROBE=$(CURDIR)/tests/wallprobe tests/unit
+# Under make check, each part writes its counts to $(CHECK_RESULTS)/PART.
+result = $(if $(CHECK_RESULTS),RSHELL_CHECK_RESULT=$(CHECK_RESULTS)/$(1))
+
+unit-check: tests/unit rshell/rshell tests/rshell-nopolicy tests/wallprobe
+	RSHELL=$(CURDIR)/rshell/rshell \
+	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-nopolicy \
+	    WALLPROBE=$(CURDIR)/tests/wallprobe \
+	    $(call result,$@) tests/unit
 
 unit-check-asan: tests/unit-asan tests/wallprobe
-	RSHELL=$(CURDIR)/tests/rshell-asan WALLPROBE=$(CURDIR)/tests/wallprobe \
-	    ASAN_OPTIONS=detect_leaks=1 tests/unit-asan
+	RSHELL=$(CURDIR)/tests/rshell-asan \
+	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-asan \
+	    WALLPROBE=$(CURDIR)/tests/wallprobe \
+	    ASAN_OPTIONS=detect_leaks=1 $(call result,$@) tests/unit-asan
 
 policy-check: rshell/rshell
-	tests/policy/run.sh $(CURDIR)/rshell/rshell
+	$(call result,$@) tests/policy/run.sh $(CURDIR)/rshell/rshell
 
 # As root: a throwaway account and sshd on 127.0.0.1 (tests/integration);
 # any other user gets a one-line "skipped".  SCENARIOS="tree symlink" runs
 # a subset.
 integration-check: rshell/rshell
-	tests/integration/run.sh $(CURDIR)/rshell/rshell $(SCENARIOS)
+	$(call result,$@) tests/integration/run.sh $(CURDIR)/rshell/rshell $(SCENARIOS)
 
-check: unit-check unit-check-asan policy-check integration-check
+# Every part runs, also after one has failed, and the last line sums them
+# all (tests/summary.sh), which fails if anything failed.
+CHECK_PARTS = unit-check unit-check-asan policy-check integration-check
+check:
+	@r=$$(mktemp -d /tmp/rshell-check.XXXXXX) || exit 1; \
+	trap 'rm -rf "$$r"' EXIT; trap 'exit 130' INT TERM; \
+	for p in $(CHECK_PARTS); do \
+		$(MAKE) --no-print-directory CHECK_RESULTS=$$r $$p; \
+		echo $$? > $$r/$$p.status; \
+	done; \
+	tests/summary.sh $$r $(CHECK_PARTS)
 
 # libFuzzer harnesses (clang): each a pure function of its input.
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
@@ -160,7 +191,7 @@ deb:
 clean:
 	rm -rf dist
 	rm -f rshell/rshell $(LIBS_A) tests/unit tests/unit-asan tests/wallprobe \
-	    tests/rshell-asan tests/suites.inc $(FUZZERS)
+	    tests/rshell-asan tests/rshell-nopolicy tests/suites.inc $(FUZZERS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 
 -include $(wildcard rshell/*.d policy/*.d tests/*.d)

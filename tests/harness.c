@@ -1,7 +1,8 @@
 /*
- * The end-to-end test harness (harness.h): fixtures, the recording stand-in
- * for rsync, running programs, reading the log.  Failures are reported with
- * Check's assertions, so every helper may be called from a test directly.
+ * The test harness (harness.h): fixtures, the recording stand-in for rsync,
+ * running programs, counting skipped tests and registering tests; reading
+ * back what ran is in harness_read.c.  Failures are reported with Check's
+ * assertions, so every helper may be called from a test directly.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,11 +25,11 @@
 #define BASE_TEMPLATE	"/tmp/rshell-test.XXXXXX"
 #define MAXOUT		(16 * 1024 * 1024)	/* output kept */
 #define MAXENV		64
-#define MAXPAIRS	16
 
 static char base[PATH_MAX];	/* the per-suite directory, or "" */
 static char skipnames[128];	/* suites with tests left out */
-static int nskipped;
+static int nskipped;		/* for want of root */
+static int nother;		/* for any other reason */
 static pid_t runner;		/* the process that prints the note */
 static char cur_record[PATH_MAX];	/* the fixture's record file */
 
@@ -60,8 +61,8 @@ static const char standin_fmt[] =
     "\tesac\n"
     "\t[ \"$a\" = . ] && after=1\n"
     "done\n"
-    "printf 'cwd:%%s\\n' \"$(pwd -P)\"\n"
-    "printf 'umask:%%s\\n' \"$(umask)\"\n"
+    "printf 'cwd:'; pwd -P\n"
+    "printf 'umask:'; umask\n"
     "echo '=== env'\n"
     "env\n"
     "echo '=== fds'\n"
@@ -100,6 +101,30 @@ h_skipped(const char *suite, int n)
 }
 
 void
+h_skipped_for(const char *suite, int n, const char *why)
+{
+	fprintf(stderr, "%s suite: skipped %d tests (%s)\n", suite, n, why);
+	nother += n;
+}
+
+int
+h_result(int passed, int failed)
+{
+	const char *path = getenv("RSHELL_CHECK_RESULT");
+	FILE *fp;
+
+	if (path == NULL || *path == '\0')
+		return 0;
+	if ((fp = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(fp, "passed=%d failed=%d skipped=%d\n", passed, failed,
+	    nskipped + nother);
+	return fclose(fp) == 0 ? 0 : -1;
+}
+
+void
 h_suite_setup(void)
 {
 	strlcpy(base, BASE_TEMPLATE, sizeof(base));
@@ -119,20 +144,19 @@ rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 	return unlink(path) == -1 ? -1 : 0;
 }
 
-/* Remove a tree without following a symlink: tests plant ones to /etc. */
-static void
-rm_tree(const char *path)
+int
+h_rmtree(const char *path)
 {
 	if (strncmp(path, "/tmp/", 5) != 0 || strstr(path, "/..") != NULL)
-		return;
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		return -1;
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }
 
 void
 h_suite_teardown(void)
 {
 	if (base[0] != '\0')
-		rm_tree(base);
+		h_rmtree(base);
 	base[0] = '\0';
 }
 
@@ -170,7 +194,7 @@ void
 h_teardown(struct h_fx *f)
 {
 	if (f->top[0] != '\0')
-		rm_tree(f->top);
+		h_rmtree(f->top);
 }
 
 static void
@@ -272,13 +296,14 @@ h_top(const struct h_fx *f, const char *rel)
 	return buf[i];
 }
 
+/* Make dir/rel and its parents; only those beneath dir, which exists. */
 static void
-mkdir_p(const char *path)
+mkdir_under(const char *dir, const char *rel)
 {
 	char buf[PATH_MAX], *s;
 
-	ck_assert(strlcpy(buf, path, sizeof(buf)) < sizeof(buf));
-	for (s = buf + 1; ; s++) {
+	join(buf, dir, rel);
+	for (s = buf + strlen(dir) + 1; ; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
 		if (s[-1] != '/') {
@@ -297,21 +322,20 @@ mkdir_p(const char *path)
 void
 h_mkdir(const struct h_fx *f, const char *rel)
 {
-	mkdir_p(h_in(f, rel));
+	mkdir_under(f->d, rel);
 }
 
 void
 h_file(const struct h_fx *f, const char *rel, const char *content)
 {
-	char path[PATH_MAX], *slash;
+	char parent[PATH_MAX], *slash;
 
-	strlcpy(path, h_in(f, rel), sizeof(path));
-	if ((slash = strrchr(path, '/')) != NULL) {
+	ck_assert(strlcpy(parent, rel, sizeof(parent)) < sizeof(parent));
+	if ((slash = strrchr(parent, '/')) != NULL) {
 		*slash = '\0';
-		mkdir_p(path);
-		*slash = '/';
+		mkdir_under(f->d, parent);
 	}
-	h_write(path, "%s", content);
+	h_write(h_in(f, rel), "%s", content);
 }
 
 char *
@@ -341,19 +365,35 @@ h_slurp(const char *path)
 	return buf;
 }
 
-const char *
-h_rshell(void)
+/* $var, else dflt, made absolute, into path (PATH_MAX bytes). */
+static const char *
+program(char *path, const char *var, const char *dflt)
 {
-	static char path[PATH_MAX];
 	const char *s;
 
 	if (path[0] != '\0')
 		return path;
-	if ((s = getenv("RSHELL")) == NULL || *s == '\0')
-		s = "./rshell/rshell";
+	if ((s = getenv(var)) == NULL || *s == '\0')
+		s = dflt;
 	if (realpath(s, path) == NULL)
-		strlcpy(path, s, sizeof(path));
+		strlcpy(path, s, PATH_MAX);
 	return path;
+}
+
+const char *
+h_rshell(void)
+{
+	static char path[PATH_MAX];
+
+	return program(path, "RSHELL", "./rshell/rshell");
+}
+
+const char *
+h_rshell_nopolicy(void)
+{
+	static char path[PATH_MAX];
+
+	return program(path, "RSHELL_NOPOLICY", "./tests/rshell-nopolicy");
 }
 
 /* Our environment for a child: PATH, sanitizer options, then env. */
@@ -415,11 +455,29 @@ drain(struct stream *s)
 	return 1;
 }
 
+void
+h_child_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	/* SIGKILL, SIGSTOP and libc's own signals refuse; that is fine. */
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static void
 child(const char *path, char *const argv[], char **envp, int out, int err)
 {
 	int null;
 
+	h_child_signals();
 	setpgid(0, 0);
 	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
 	    dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
@@ -510,6 +568,7 @@ h_run(struct h_res *r, const char *path, char *const argv[],
 	while (waitpid(pid, &st, 0) == -1)
 		ck_assert(errno == EINTR);
 	r->out = s[0].buf != NULL ? s[0].buf : strdup("");
+	r->outlen = s[0].len;
 	r->err = s[1].buf != NULL ? s[1].buf : strdup("");
 	take_records(r->err);
 	if (timedout)
@@ -537,402 +596,6 @@ h_res_free(struct h_res *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int
-hidden_env(const char *line)
-{
-	static const char *const sh[] = { "PWD=", "OLDPWD=", "SHLVL=", "_=",
-	    NULL };
-	size_t i;
-
-	for (i = 0; sh[i] != NULL; i++)
-		if (strncmp(line, sh[i], strlen(sh[i])) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-rec_line(struct h_rec *rec, int section, char *line)
-{
-	if (section == 1) {
-		if (!hidden_env(line) && rec->nenv < H_MAXARGS)
-			rec->env[rec->nenv++] = strdup(line);
-	} else if (section == 2) {
-		if (rec->nfds < H_MAXARGS)
-			rec->fds[rec->nfds++] = atoi(line);
-	} else if (strncmp(line, "arg:", 4) == 0) {
-		if (rec->argc < H_MAXARGS)
-			rec->arg[rec->argc++] = strdup(line + 4);
-	} else if (strncmp(line, "res:", 4) == 0) {
-		if (rec->argc > 0 && rec->res[rec->argc - 1] == NULL)
-			rec->res[rec->argc - 1] = strdup(line + 4);
-	} else if (strncmp(line, "cwd:", 4) == 0) {
-		free(rec->cwd);
-		rec->cwd = strdup(line + 4);
-	} else if (strncmp(line, "umask:", 6) == 0) {
-		free(rec->umask);
-		rec->umask = strdup(line + 6);
-	}
-}
-
-void
-h_rec_read(const struct h_fx *f, struct h_rec *rec)
-{
-	char *text, *line, *next, *last = NULL;
-	int section = 0;
-
-	memset(rec, 0, sizeof(*rec));
-	if ((text = h_slurp(f->record)) == NULL)
-		return;
-	for (line = text; line != NULL && *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			next++;
-		if (strncmp(line, "=== run\n", 8) == 0) {
-			rec->runs++;
-			last = line;
-		}
-	}
-	for (line = last; line != NULL && *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if (strcmp(line, "=== env") == 0)
-			section = 1;
-		else if (strcmp(line, "=== fds") == 0)
-			section = 2;
-		else if (strcmp(line, "=== end") == 0)
-			break;
-		else
-			rec_line(rec, section, line);
-	}
-	free(text);
-}
-
-void
-h_rec_free(struct h_rec *rec)
-{
-	size_t i;
-
-	for (i = 0; i < rec->argc; i++) {
-		free(rec->arg[i]);
-		free(rec->res[i]);
-	}
-	for (i = 0; i < rec->nenv; i++)
-		free(rec->env[i]);
-	free(rec->cwd);
-	free(rec->umask);
-	memset(rec, 0, sizeof(*rec));
-}
-
-int
-h_rec_find(const struct h_rec *rec, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < rec->argc; i++)
-		if (strcmp(rec->arg[i], s) == 0)
-			return (int)i;
-	return -1;
-}
-
-size_t
-h_log_count(const char *path)
-{
-	char *text, *p;
-	size_t n = 0;
-
-	if ((text = h_slurp(path)) == NULL)
-		return 0;
-	for (p = text; (p = strchr(p, '\n')) != NULL; p++)
-		n++;
-	free(text);
-	return n;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* A quoted value at *pp (after the quote) into out; -1 if malformed. */
-static int
-quoted(const char **pp, const char *end, char *out, size_t *olen)
-{
-	const char *p = *pp;
-	size_t o = 0;
-	int hi, lo;
-
-	for (;;) {
-		if (p == end || (unsigned char)*p < 0x20)
-			return -1;
-		if (*p == '"')
-			break;
-		if (*p != '\\') {
-			out[o++] = *p++;
-			continue;
-		}
-		if (p + 1 < end && (p[1] == '"' || p[1] == '\\')) {
-			out[o++] = p[1];
-			p += 2;
-		} else if (p + 3 < end && p[1] == 'x' &&
-		    (hi = hexval(p[2])) != -1 && (lo = hexval(p[3])) != -1) {
-			out[o++] = (char)(hi << 4 | lo);
-			p += 4;
-		} else
-			return -1;
-	}
-	*pp = p + 1;
-	*olen = o;
-	return 0;
-}
-
-/* A bare value: printable, no quote, '=' or backslash, not empty. */
-static int
-bare(const char **pp, const char *end, char *out, size_t *olen)
-{
-	const char *p = *pp;
-	size_t o = 0;
-
-	for (; p < end && *p != ' '; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"' ||
-		    *p == '=' || *p == '\\')
-			return -1;
-		out[o++] = *p;
-	}
-	if (o == 0)
-		return -1;
-	*pp = p;
-	*olen = o;
-	return 0;
-}
-
-int
-h_log_parse(const char *line, size_t len, struct h_logrec *lr)
-{
-	const char *p = line, *end = line + len, *k;
-	char *v;
-	size_t klen, vlen;
-	int r;
-
-	memset(lr, 0, sizeof(*lr));
-	while (p < end) {
-		for (k = p; p < end && ((*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '_'); p++)
-			;
-		if (p == k || p == end || *p != '=' || lr->n == H_MAXFIELDS)
-			goto bad;
-		klen = (size_t)(p - k);
-		p++;
-		if ((v = malloc(len + 1)) == NULL)
-			goto bad;
-		if (p < end && *p == '"') {
-			p++;
-			r = quoted(&p, end, v, &vlen);
-		} else
-			r = bare(&p, end, v, &vlen);
-		if (r == -1) {
-			free(v);
-			goto bad;
-		}
-		v[vlen] = '\0';
-		lr->key[lr->n] = strndup(k, klen);
-		lr->val[lr->n] = v;
-		lr->vlen[lr->n++] = vlen;
-		if (p < end && (*p != ' ' || p + 1 == end))
-			goto bad;
-		if (p < end)
-			p++;
-	}
-	return lr->n > 0 ? 0 : -1;
-bad:
-	h_logrec_free(lr);
-	return -1;
-}
-
-void
-h_logrec_free(struct h_logrec *lr)
-{
-	size_t i;
-
-	for (i = 0; i < lr->n; i++) {
-		free(lr->key[i]);
-		free(lr->val[i]);
-	}
-	memset(lr, 0, sizeof(*lr));
-}
-
-const char *
-h_log_val(const struct h_logrec *lr, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < lr->n; i++)
-		if (strcmp(lr->key[i], key) == 0)
-			return lr->val[i];
-	return NULL;
-}
-
-/* Line idx of text: its start and length, or NULL. */
-static const char *
-nth_line(const char *text, size_t idx, size_t *len)
-{
-	const char *p = text, *nl;
-
-	for (; idx > 0 && p != NULL; idx--)
-		if ((p = strchr(p, '\n')) != NULL)
-			p++;
-	if (p == NULL || *p == '\0' || (nl = strchr(p, '\n')) == NULL)
-		return NULL;
-	*len = (size_t)(nl - p);
-	return p;
-}
-
-int
-h_log_get(const char *path, size_t idx, struct h_logrec *lr)
-{
-	const char *line;
-	char *text;
-	size_t len;
-	int r = -1;
-
-	memset(lr, 0, sizeof(*lr));
-	if ((text = h_slurp(path)) == NULL)
-		return -1;
-	if ((line = nth_line(text, idx, &len)) != NULL)
-		r = h_log_parse(line, len, lr);
-	free(text);
-	return r;
-}
-
-static int
-matches(const struct h_logrec *lr, const char **kv, size_t n)
-{
-	const char *v;
-	size_t i;
-
-	for (i = 0; i < n; i += 2) {
-		if ((v = h_log_val(lr, kv[i])) == NULL)
-			return 0;
-		if (kv[i + 1][0] == '~' ? strstr(v, kv[i + 1] + 1) == NULL :
-		    strcmp(v, kv[i + 1]) != 0)
-			return 0;
-	}
-	return 1;
-}
-
-/* Does field key hold exactly want? */
-static int
-val_is(const struct h_logrec *lr, const char *key, const char *want)
-{
-	const char *v = h_log_val(lr, key);
-
-	return v != NULL && strcmp(v, want) == 0;
-}
-
-int
-h_log_find(const char *path, size_t from, ...)
-{
-	struct h_logrec lr;
-	const char *kv[MAXPAIRS * 2], *line, *s;
-	char *text;
-	size_t n = 0, idx, len;
-	va_list ap;
-	int found = -1;
-
-	va_start(ap, from);
-	while (n < MAXPAIRS * 2 && (s = va_arg(ap, const char *)) != NULL) {
-		kv[n++] = s;
-		kv[n++] = va_arg(ap, const char *);
-	}
-	va_end(ap);
-	if ((text = h_slurp(path)) == NULL)
-		return -1;
-	for (idx = from; found == -1 &&
-	    (line = nth_line(text, idx, &len)) != NULL; idx++) {
-		if (h_log_parse(line, len, &lr) == -1)
-			continue;
-		if (matches(&lr, kv, n))
-			found = (int)idx;
-		h_logrec_free(&lr);
-	}
-	free(text);
-	return found;
-}
-
-void
-h_expect_denied(const struct h_fx *f, const struct h_res *r,
-    size_t logbefore, const char *why, const char *what)
-{
-	struct h_logrec lr;
-	struct h_rec rec;
-	const char *reason;
-	char *line;
-	size_t n;
-
-	ck_assert_msg(r->status == 1, "%s: exit status %d, want 1 (stderr: "
-	    "%s)", what, r->status, r->err);
-	ck_assert_msg(strstr(r->err, "rshell: denied: ") != NULL &&
-	    strstr(r->err, why) != NULL, "%s: stderr \"%s\" lacks "
-	    "\"rshell: denied:\" or \"%s\"", what, r->err, why);
-	h_rec_read(f, &rec);
-	ck_assert_msg(rec.runs == 0, "%s: the stand-in ran", what);
-	h_rec_free(&rec);
-	n = h_log_count(f->log);
-	ck_assert_msg(n == logbefore + 1, "%s: %zu new log lines, want 1",
-	    what, n - logbefore);
-	ck_assert_msg(h_log_get(f->log, logbefore, &lr) == 0,
-	    "%s: the log line does not parse", what);
-	ck_assert_msg(val_is(&lr, "event", "deny"), "%s: the new log line is "
-	    "not event=deny", what);
-	reason = h_log_val(&lr, "reason");
-	ck_assert_msg(reason != NULL && strstr(reason, why) != NULL,
-	    "%s: log reason \"%s\" lacks \"%s\"", what, reason, why);
-	/* The client is told exactly what the log says. */
-	ck_assert(asprintf(&line, "rshell: denied: %s\n", reason) != -1);
-	ck_assert_msg(strstr(r->err, line) != NULL, "%s: stderr \"%s\" and "
-	    "log reason \"%s\" differ", what, r->err, reason);
-	free(line);
-	h_logrec_free(&lr);
-}
-
-void
-h_expect_permitted(const struct h_fx *f, const struct h_res *r,
-    size_t logbefore, int ran, const char *what)
-{
-	struct h_logrec p, e;
-	struct h_rec rec;
-	size_t n;
-
-	ck_assert_msg(r->status == 0, "%s: exit status %d, want 0 (stderr: "
-	    "%s)", what, r->status, r->err);
-	h_rec_read(f, &rec);
-	ck_assert_msg(rec.runs == ran, "%s: the stand-in ran %d times, want "
-	    "%d", what, rec.runs, ran);
-	h_rec_free(&rec);
-	n = h_log_count(f->log);
-	ck_assert_msg(n == logbefore + 2, "%s: %zu new log lines, want 2",
-	    what, n - logbefore);
-	ck_assert_msg(h_log_get(f->log, logbefore, &p) == 0 &&
-	    h_log_get(f->log, logbefore + 1, &e) == 0,
-	    "%s: the log lines do not parse", what);
-	ck_assert_msg(val_is(&p, "event", "permit") &&
-	    h_log_val(&p, "run") != NULL, "%s: first line is not a permit "
-	    "with run=", what);
-	ck_assert_msg(val_is(&e, "event", "exit") && val_is(&e, "status", "0")
-	    && h_log_val(&e, "ms") != NULL, "%s: second line is not exit "
-	    "status=0", what);
-	ck_assert_msg(h_log_val(&p, "pid") != NULL &&
-	    val_is(&e, "pid", h_log_val(&p, "pid")),
-	    "%s: permit and exit lines carry different pids", what);
-	h_logrec_free(&p);
-	h_logrec_free(&e);
-}
-
 TCase *
 h_root_tcase(Suite *s, const char *name, void (*setup)(void),
     void (*teardown)(void))
@@ -947,4 +610,48 @@ h_root_tcase(Suite *s, const char *name, void (*setup)(void),
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return tc;
+}
+
+TCase *
+h_root_tcase_shared(Suite *s, const char *name, void (*build)(void),
+    void (*reset)(void), void (*teardown)(void))
+{
+	TCase *tc;
+
+	if (!h_root())
+		return NULL;
+	tc = tcase_create(name);
+	tcase_add_unchecked_fixture(tc, h_suite_setup, h_suite_teardown);
+	tcase_add_unchecked_fixture(tc, build, teardown);
+	tcase_add_checked_fixture(tc, reset, NULL);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+void
+h_reset(const struct h_fx *f)
+{
+	const char *const files[] = { f->policy, f->log, f->record };
+	size_t i;
+
+	for (i = 0; i < NROWS(files); i++)
+		ck_assert_msg(unlink(files[i]) == 0 || errno == ENOENT,
+		    "unlink %s: %s", files[i], strerror(errno));
+}
+
+void
+h_add(TCase *tc, const TTest *t, int *n)
+{
+	(*n)++;
+	if (tc != NULL)
+		tcase_add_test(tc, t);
+}
+
+void
+h_add_rows(TCase *tc, const TTest *t, size_t rows, int *n)
+{
+	*n += (int)rows;
+	if (tc != NULL)
+		tcase_add_loop_test(tc, t, 0, (int)rows);
 }

@@ -1,8 +1,9 @@
 /*
- * Shared by the suites that drive the rshell binary end to end
- * (test_modes.c, test_rsync.c): throwaway root-owned fixtures, a stand-in
- * for rsync that records how it was run, running a program with a clean
- * environment and a timeout, and reading the logfmt log back.
+ * The test support shared by the suites: throwaway root-owned fixtures, a
+ * stand-in for rsync that records how it was run, running a program with
+ * a clean environment and a timeout, reading the log back (logfmt.h), the
+ * client corpus, the checks every refusal and every permit gets, and
+ * registering tests that need root.
  */
 #ifndef RSHELL_TEST_HARNESS_H
 #include <check.h>
@@ -12,9 +13,37 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "logfmt.h"
+
 #define H_MAXARGS	256	/* words the stand-in records */
-#define H_MAXFIELDS	32	/* fields in one log line */
 #define H_TIMEOUT	60	/* seconds a program may run */
+
+#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * ck_assert_msg for the hottest loops.  Check sends the runner a record of
+ * every assertion that passes, one write(2) each; over every byte of a
+ * listing or thousands of generated cases that costs more than the test
+ * itself.  This one reports only a failure, with the same message.
+ */
+#define H_ASSERT(expr, ...) \
+	do { if (!(expr)) ck_abort_msg(__VA_ARGS__); } while (0)
+
+/*
+ * Requests as an rsync 3 client sends them for "rsync -az".  H_CLUSTER is
+ * its short-option cluster, ending in the capability string (-e.iLsfxCIvu,
+ * never a remote shell in server mode).  A prefix is a request up to and
+ * including the cluster and a blank: more options, then ". PATH", follow.
+ * The whole requests push into, or pull from, backup/ (test_modes.c) or
+ * backup/laptop/ (test_rsync.c).
+ */
+#define H_CLUSTER	"-logDtprze.iLsfxCIvu"
+#define H_PUSH_PREFIX	"rsync --server " H_CLUSTER " "
+#define H_PULL_PREFIX	"rsync --server --sender " H_CLUSTER " "
+#define H_PUSH_BACKUP	H_PUSH_PREFIX ". backup/"
+#define H_PULL_BACKUP	H_PULL_PREFIX ". backup/"
+#define H_PUSH_LAPTOP	H_PUSH_PREFIX ". backup/laptop/"
+#define H_PULL_LAPTOP	H_PULL_PREFIX ". backup/laptop/"
 
 /*
  * One test's world, all under top (a fresh directory, mode 0755, under a
@@ -30,10 +59,14 @@ struct h_fx {
 	char	record[PATH_MAX];	/* what the stand-in appends to */
 };
 
-/* How a program ended: exit status, 128 + signal, or -1 on timeout. */
+/*
+ * How a program ended: exit status, 128 + signal, or -1 on timeout; what
+ * it wrote, NUL-terminated (out holds outlen bytes, NULs among them).
+ */
 struct h_res {
 	int	 status;
 	char	*out;
+	size_t	 outlen;
 	char	*err;
 };
 
@@ -54,13 +87,35 @@ struct h_rec {
 	size_t	 nfds;
 };
 
-/* One parsed log line; val[i] holds vlen[i] bytes plus a NUL. */
-struct h_logrec {
-	size_t	 n;
-	char	*key[H_MAXFIELDS];
-	char	*val[H_MAXFIELDS];
-	size_t	 vlen[H_MAXFIELDS];
+/*
+ * The client corpus, tests/data/rsync-3.5-client-commands.tsv: one row per
+ * request a real client sends, with the verdict it must get under
+ * "permit push pull list USER dir D".
+ */
+struct h_corpus_row {
+	int	 pull;		/* direction: pull (1) or push (0) */
+	int	 permit;	/* verdict: permit (1) or deny (0) */
+	char	*opts;		/* client options, for messages */
+	char	*cmd;		/* the request as sshd passes it */
+	size_t	 line;		/* in the file */
 };
+
+struct h_corpus {
+	char			 path[PATH_MAX];
+	struct h_corpus_row	*row;
+	size_t			 n;
+};
+
+/*
+ * Read the corpus from $srcdir (default ".") and check every row: four
+ * tab-separated columns, direction push or pull, options and request not
+ * empty, verdict permit or deny, no control bytes, a newline at the end.
+ * Lines starting with '#' are comments.  -1 with "file:line: what" in err
+ * at the first row that is not so (nothing is skipped), or when the file
+ * cannot be read.  No Check assertion: suites read it while being built.
+ */
+int	 h_corpus_read(struct h_corpus *c, char *err, size_t errlen);
+void	 h_corpus_free(struct h_corpus *c);
 
 /* Is the effective uid 0?  The policy must be root-owned. */
 int	 h_root(void);
@@ -69,6 +124,14 @@ int	 h_root(void);
  * printed once, when the runner exits.
  */
 void	 h_skipped(const char *suite, int n);
+/* Count n tests left out for another reason, said at once. */
+void	 h_skipped_for(const char *suite, int n, const char *why);
+/*
+ * For make check's summary (tests/summary.sh): write "passed=N failed=N
+ * skipped=N" to the file $RSHELL_CHECK_RESULT names, when it is set,
+ * with every test h_skipped and h_skipped_for counted.  -1 on an error.
+ */
+int	 h_result(int passed, int failed);
 
 /* The per-suite directory (an unchecked fixture: runs in the parent). */
 void	 h_suite_setup(void);
@@ -109,9 +172,28 @@ const char *h_in(const struct h_fx *f, const char *rel);
 const char *h_top(const struct h_fx *f, const char *rel);
 /* The whole file, NUL-terminated, or NULL. */
 char	*h_slurp(const char *path);
+/*
+ * Remove a tree under /tmp without following a symlink (tests plant ones
+ * to /etc); -1 if it is elsewhere (left alone) or not all of it went.
+ */
+int	 h_rmtree(const char *path);
 
 /* The rshell binary: $RSHELL, else ./rshell/rshell, made absolute. */
 const char *h_rshell(void);
+/*
+ * An rshell whose compiled-in policy path never exists ($RSHELL_NOPOLICY,
+ * else ./tests/rshell-nopolicy), for running it as sshd runs a login
+ * shell, without -f: what a test sees may not depend on the policy
+ * installed on this machine, nor write to the log that one names.
+ */
+const char *h_rshell_nopolicy(void);
+
+/*
+ * For a child about to exec: every signal back to SIG_DFL, none blocked.
+ * Both survive exec, so under "nohup make check" (SIGHUP ignored) rshell
+ * would start with SIGHUP ignored and could not be stopped by it.
+ */
+void	 h_child_signals(void);
 
 /*
  * Run path with argv, stdin /dev/null, and an environment of PATH, any
@@ -130,12 +212,15 @@ void	 h_rec_free(struct h_rec *rec);
 /* Index of the first argument equal to s, or -1. */
 int	 h_rec_find(const struct h_rec *rec, const char *s);
 
-/* Log lines: how many, one parsed (0-based), the first match. */
+/*
+ * Log lines: how many; line idx (0-based) parsed into lr, -1 when there
+ * is no such line.  A line that is not strict logfmt fails the test, here
+ * and in h_log_find.
+ */
 size_t	 h_log_count(const char *path);
-int	 h_log_parse(const char *line, size_t len, struct h_logrec *lr);
-int	 h_log_get(const char *path, size_t idx, struct h_logrec *lr);
-void	 h_logrec_free(struct h_logrec *lr);
-const char *h_log_val(const struct h_logrec *lr, const char *key);
+int	 h_log_get(const char *path, size_t idx, struct logfmt_rec *lr);
+/* Parse len bytes that must be strict logfmt; the number of fields. */
+size_t	 h_log_parse(const char *line, size_t len, struct logfmt_rec *lr);
 /*
  * The index of the first line at or after from whose fields match every
  * key, value pair (NULL-terminated).  A value "~text" matches a field that
@@ -146,18 +231,47 @@ int	 h_log_find(const char *path, size_t from, ...)
 	    __attribute__((sentinel));
 
 /*
- * The checks every refusal gets: exit status 1, "rshell: denied:" and why
- * on stderr, the stand-in never ran, and exactly one new log line after
- * logbefore lines: event=deny whose reason contains why.
+ * The expect helpers.  A request is judged against a mark taken before it
+ * ran: the log lines and the stand-in's runs so far.
+ */
+struct h_mark {
+	size_t	 log;
+	int	 runs;
+};
+
+void	 h_mark(const struct h_fx *f, struct h_mark *m);
+/*
+ * Every refusal is checked for three things: refused (exit status 1,
+ * "rshell: denied: " and why on stderr, nothing on stdout), nothing ran
+ * (the stand-in's record), and the deny: exactly one new log line,
+ * event=deny, whose reason contains why and is what stderr says.
  */
 void	 h_expect_denied(const struct h_fx *f, const struct h_res *r,
-	    size_t logbefore, const char *why, const char *what);
+	    const struct h_mark *m, const char *why, const char *what);
 /*
- * The checks every permitted request gets: exit status 0, the stand-in
- * ran (when ran) and exactly two new log lines, permit then exit status=0.
+ * A refusal that cannot be logged, because the policy is not trusted or
+ * the log cannot be opened (both go to syslog): refused and nothing ran
+ * as above, and no new line in the fixture's log.
+ */
+void	 h_expect_denied_unlogged(const struct h_fx *f,
+	    const struct h_res *r, const struct h_mark *m, const char *why,
+	    const char *what);
+/*
+ * Every permitted request: exit status 0, the stand-in ran ran more times
+ * (0 for a built-in), and exactly two new log lines, permit with run=,
+ * then exit with status=0 and ms=, both with the same pid.
  */
 void	 h_expect_permitted(const struct h_fx *f, const struct h_res *r,
-	    size_t logbefore, int ran, const char *what);
+	    const struct h_mark *m, int ran, const char *what);
+/* rshell -c cmd (env may be NULL), expected to be refused for why. */
+void	 h_denied(const struct h_fx *f, const char *cmd, char *const env[],
+	    const char *why);
+/*
+ * rshell -c cmd, expected to be permitted with cmd= the request and the
+ * stand-in run ran times; its record in rec (may be NULL; h_rec_free it).
+ */
+void	 h_permitted(const struct h_fx *f, const char *cmd, int ran,
+	    struct h_rec *rec);
 
 /*
  * A test case of tests that need root, with the suite-wide fixture and the
@@ -165,5 +279,23 @@ void	 h_expect_permitted(const struct h_fx *f, const struct h_res *r,
  */
 TCase	*h_root_tcase(Suite *s, const char *name, void (*setup)(void),
 	    void (*teardown)(void));
+/*
+ * The same for tests that share one fixture: build makes it once, before
+ * the first of them, in the runner (an unchecked fixture), and teardown
+ * removes it after the last; reset runs before each test, in the test's
+ * own process.  Only for tests that change nothing in the fixture but
+ * what h_reset clears: the policy, the log and the stand-in's record.
+ * Building a fixture per test cost more than most of these tests.
+ */
+TCase	*h_root_tcase_shared(Suite *s, const char *name,
+	    void (*build)(void), void (*reset)(void), void (*teardown)(void));
+void	 h_reset(const struct h_fx *f);
+/*
+ * Add test t, or one test per row for rows rows, to tc.  tc may be NULL
+ * (h_root_tcase when not root): then nothing is added.  *n counts the
+ * tests either way, for h_skipped.
+ */
+void	 h_add(TCase *tc, const TTest *t, int *n);
+void	 h_add_rows(TCase *tc, const TTest *t, size_t rows, int *n);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "harness.h"
 
 static const struct {
 	const char *in;
@@ -174,11 +175,8 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[128];
-
 	close(rootfd);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(h_rmtree(top), 0);
 }
 
 static const struct {

@@ -1,77 +1,33 @@
 /*
  * Tests for the built-in listings: the output of ls, du and df against GNU
- * coreutils (LC_ALL=C, TZ=UTC) on a fixture tree with fixed times, odd
- * names, symlinks inside and out and a FIFO; every refusal; the field
- * formats on their own.
+ * coreutils (LC_ALL=C, TZ=UTC) on a fixture tree (listtree.c) with fixed
+ * times, odd names, symlinks inside and out and a FIFO; every refusal.
+ * The field formats on their own are in test_list_fmt.c.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <check.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "confine.h"
 #include "decide.h"
+#include "harness.h"
 #include "list.h"
 #include "list_fmt.h"
+#include "listtree.h"
 
 Suite	*make_suite_list(void);
 
-#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXARGS		8
 #define MAXLINES	4096
-#define OLD_TIME	1577934245	/* 2020-01-02 03:04:05 UTC */
-#define DEEP		100		/* levels in the deep tree */
 
-/* snprintf into an array, failing the test on truncation */
-#define PATHF(buf, ...)	ck_assert_int_lt(snprintf((buf), sizeof(buf), \
-			    __VA_ARGS__), (int)sizeof(buf))
-
-static char top[PATH_MAX];	/* mkdtemp; its only entry is the root */
-static char root[PATH_MAX];	/* DIRECTORY of the requests */
-static char deep[PATH_MAX];	/* a second DIRECTORY: a deep tree */
-
-struct node {
-	const char	*name;
-	char		 type;		/* f file, d dir, l symlink, p FIFO,
-					   h hard link to target */
-	size_t		 size;
-	int		 recent;
-	const char	*target;
-};
-
-static const struct node nodes[] = {
-	{ "a", 'f', 1, 1, NULL },
-	{ "big", 'f', 5000, 0, NULL },
-	{ "sp ace", 'f', 10, 1, NULL },
-	{ "new\nline", 'f', 3, 1, NULL },
-	{ "esc\033[31mred", 'f', 4, 0, NULL },
-	{ "tab\there", 'f', 5, 1, NULL },
-	{ "caf\xc3\xa9", 'f', 2, 1, NULL },
-	{ "bad\xffname", 'f', 0, 1, NULL },
-	{ "back\\slash", 'f', 0, 1, NULL },
-	{ ".hidden", 'f', 7, 1, NULL },
-	{ "sub", 'd', 0, 1, NULL },
-	{ "sub/f", 'f', 100, 0, NULL },
-	{ "sub/deep", 'd', 0, 0, NULL },
-	{ "sub/deep/g", 'f', 20000, 1, NULL },
-	{ "inlink", 'l', 0, 1, "sub" },
-	{ "outlink", 'l', 0, 1, "/etc" },
-	{ "uplink", 'l', 0, 0, "../" },
-	{ "dangling", 'l', 0, 1, "nowhere" },
-	{ "fifo", 'p', 0, 1, NULL },
-	{ "hard", 'h', 0, 1, "big" },
-};
+static struct lt_tree tree;	/* the fixture, one per test case */
 
 struct out {
 	char	*buf;
@@ -82,154 +38,24 @@ struct out {
 
 /* --- fixture --------------------------------------------------------- */
 
-static void
-make_node(const char *dir, const struct node *n)
-{
-	char path[PATH_MAX], tpath[PATH_MAX];
-	char *data;
-	int fd;
-
-	PATHF(path, "%s/%s", dir, n->name);
-	switch (n->type) {
-	case 'f':
-		ck_assert_int_ne(fd = open(path, O_WRONLY | O_CREAT | O_EXCL,
-		    0644), -1);
-		ck_assert_ptr_nonnull(data = malloc(n->size + 1));
-		memset(data, 'x', n->size);
-		ck_assert_int_eq(write(fd, data, n->size), (ssize_t)n->size);
-		free(data);
-		close(fd);
-		break;
-	case 'd':
-		ck_assert_int_eq(mkdir(path, 0755), 0);
-		break;
-	case 'l':
-		ck_assert_int_eq(symlink(n->target, path), 0);
-		break;
-	case 'p':
-		ck_assert_int_eq(mkfifo(path, 0644), 0);
-		break;
-	case 'h':
-		PATHF(tpath, "%s/%s", dir, n->target);
-		ck_assert_int_eq(link(tpath, path), 0);
-		break;
-	}
-}
-
-/* Fixed times, children before their directories. */
-static void
-set_times(const char *dir, const struct node *v, size_t n, time_t now)
-{
-	struct timespec ts[2];
-	char path[PATH_MAX];
-	size_t i;
-
-	for (i = n; i-- > 0;) {
-		if (v[i].type == 'h')
-			continue;
-		PATHF(path, "%s/%s", dir, v[i].name);
-		ts[0].tv_sec = ts[1].tv_sec = v[i].recent ?
-		    now - 86400 - (time_t)i * 600 : OLD_TIME + (time_t)i;
-		ts[0].tv_nsec = ts[1].tv_nsec = 0;
-		ck_assert_int_eq(utimensat(AT_FDCWD, path, ts,
-		    AT_SYMLINK_NOFOLLOW), 0);
-	}
-	ts[0].tv_sec = ts[1].tv_sec = now - 3600;
-	ck_assert_int_eq(utimensat(AT_FDCWD, dir, ts, 0), 0);
-}
-
-static void
-make_file(const char *path, size_t size)
-{
-	struct node n = { "", 'f', size, 1, NULL };
-	char p[PATH_MAX];
-
-	PATHF(p, "%s", path);
-	n.name = p;
-	make_node("", &n);
-}
-
-/*
- * a0..a4; a2 holds a chain d/d/... DEEP levels, each with f and z/g; a1
- * holds more entries than one getdents buffer, subdirectories among them,
- * so that du must resume reading a1 after each one.
- */
-static void
-make_deep(void)
-{
-	char path[PATH_MAX], p[PATH_MAX + 8];
-	size_t len;
-	int i;
-
-	PATHF(deep, "%s/deep", top);
-	ck_assert_int_eq(mkdir(deep, 0755), 0);
-	for (i = 0; i < 5; i++) {
-		PATHF(path, "%s/a%d", deep, i);
-		ck_assert_int_eq(mkdir(path, 0755), 0);
-		PATHF(p, "%s/x", path);
-		make_file(p, 10 * (size_t)i);
-	}
-	for (i = 0; i < 2000; i++) {
-		PATHF(p, "%s/a1/%s%04d", deep, i % 100 == 50 ? "s" : "x", i);
-		if (i % 100 == 50) {
-			ck_assert_int_eq(mkdir(p, 0755), 0);
-			PATHF(p, "%s/a1/s%04d/y", deep, i);
-		}
-		make_file(p, (size_t)i);
-	}
-	PATHF(path, "%s/a2", deep);
-	for (i = 0; i < DEEP; i++) {
-		len = strlen(path);
-		ck_assert_uint_lt(len + 3, sizeof(path));
-		memcpy(path + len, "/d", 3);
-		ck_assert_int_eq(mkdir(path, 0755), 0);
-		PATHF(p, "%s/f", path);
-		make_file(p, 1);
-		PATHF(p, "%s/z", path);
-		ck_assert_int_eq(mkdir(p, 0755), 0);
-		PATHF(p, "%s/z/g", path);
-		make_file(p, 4097);
-	}
-}
-
-/* The fixture is read-only to the tests: built once per test case. */
+/* Read-only to the tests: built once per test case, in the runner. */
 static void
 setup_root(void)
 {
-	time_t now = time(NULL);
-	size_t i;
-
-	setenv("TZ", "UTC", 1);
-	tzset();
-	PATHF(top, "/tmp/rshell-list.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(top));
-	PATHF(root, "%s/root", top);
-	ck_assert_int_eq(mkdir(root, 0755), 0);
-	for (i = 0; i < NROWS(nodes); i++)
-		make_node(root, &nodes[i]);
-	set_times(root, nodes, NROWS(nodes), now);
+	lt_root(&tree);
 }
 
 static void
 setup(void)
 {
-	setup_root();
-	make_deep();
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
+	lt_root(&tree);
+	lt_deep(&tree);
 }
 
 static void
 teardown(void)
 {
-	if (top[0] != '\0')
-		nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	lt_remove(&tree);
 }
 
 /* --- running ours and GNU's ----------------------------------------- */
@@ -321,7 +147,7 @@ ours_in(const char *dir, const char *const *argv, struct out *o)
 static void
 ours(const char *const *argv, struct out *o)
 {
-	ours_in(root, argv, o);
+	ours_in(tree.root, argv, o);
 }
 
 /* GNU's program in dir, C locale, UTC; its stdout. */
@@ -342,6 +168,7 @@ gnu_in(const char *dir, const char *const *argv, struct out *o)
 	ck_assert_ptr_nonnull(fo = tmpfile());
 	ck_assert_int_ne(pid = fork(), -1);
 	if (pid == 0) {
+		h_child_signals();
 		if (chdir(dir) == -1 || dup2(fileno(fo), 1) == -1)
 			_exit(126);
 		execve(path, (char *const *)argv, env);
@@ -360,7 +187,7 @@ gnu_in(const char *dir, const char *const *argv, struct out *o)
 static void
 gnu(const char *const *argv, struct out *o)
 {
-	gnu_in(root, argv, o);
+	gnu_in(tree.root, argv, o);
 }
 
 static void
@@ -413,7 +240,7 @@ split(char *buf, struct lines *ls)
 
 	ls->n = 0;
 	while (*p != '\0') {
-		ck_assert_uint_lt(ls->n, MAXLINES);
+		H_ASSERT(ls->n < MAXLINES, "more than %d lines", MAXLINES);
 		ls->v[ls->n++] = p;
 		if ((nl = strchr(p, '\n')) == NULL)
 			break;
@@ -438,11 +265,11 @@ name_at(const char *line)
 	for (f = 0; f < 8; f++) {
 		while (*p == ' ')
 			p++;
-		ck_assert_msg(*p != '\0', "short long line: %s", line);
+		H_ASSERT(*p != '\0', "short long line: %s", line);
 		while (*p != ' ' && *p != '\0')
 			p++;
 	}
-	ck_assert_msg(*p == ' ', "no name: %s", line);
+	H_ASSERT(*p == ' ', "no name: %s", line);
 	return (size_t)(p + 1 - line);
 }
 
@@ -458,13 +285,13 @@ same_line(const char *mine, const char *theirs, int islong, const char *what)
 	    mine[strlen(mine) - 1] != ':') {
 		pa = name_at(mine);
 		pb = name_at(theirs);
-		ck_assert_msg(pa == pb && strncmp(mine, theirs, pa) == 0,
+		H_ASSERT(pa == pb && strncmp(mine, theirs, pa) == 0,
 		    "%s: fields differ:\n ours: %s\n  GNU: %s", what, mine,
 		    theirs);
 	}
 	unescape(mine + pa, a, sizeof(a));
 	unescape(theirs + pb, b, sizeof(b));
-	ck_assert_msg(strcmp(a, b) == 0, "%s: line differs:\n ours: %s\n"
+	H_ASSERT(strcmp(a, b) == 0, "%s: line differs:\n ours: %s\n"
 	    "  GNU: %s", what, mine, theirs);
 }
 
@@ -477,9 +304,9 @@ no_raw_controls(const struct out *o, const char *what)
 
 	for (i = 0; i < o->len; i++) {
 		c = (unsigned char)o->buf[i];
-		ck_assert_msg(c >= 0x20 || c == '\n' || c == '\t',
+		H_ASSERT(c >= 0x20 || c == '\n' || c == '\t',
 		    "%s: raw byte 0x%02x at %zu", what, c, i);
-		ck_assert_msg(c != 0x7f, "%s: raw DEL at %zu", what, i);
+		H_ASSERT(c != 0x7f, "%s: raw DEL at %zu", what, i);
 	}
 }
 
@@ -546,7 +373,7 @@ against_gnu_in(const char *dir, const char *const *argv)
 static void
 against_gnu(const char *const *argv)
 {
-	against_gnu_in(root, argv);
+	against_gnu_in(tree.root, argv);
 }
 
 /* --- output against GNU coreutils --------------------------------- */
@@ -660,7 +487,7 @@ static const char *const deep_rows[][MAXARGS] = {
 
 START_TEST(test_deep)
 {
-	against_gnu_in(deep, deep_rows[_i]);
+	against_gnu_in(tree.deep, deep_rows[_i]);
 }
 END_TEST
 
@@ -688,9 +515,9 @@ START_TEST(test_la)
 	split(b.buf, theirs);
 	ck_assert_uint_eq(mine->n, theirs->n);
 	/* total, ".", "..", and the entries not inside sub */
-	ck_assert_uint_eq(mine->n, 3 + NROWS(nodes) - 3);
-	ck_assert_int_eq(stat(top, &st_top), 0);
-	ck_assert_int_eq(stat(root, &st_root), 0);
+	ck_assert_uint_eq(mine->n, 3 + lt_nnodes - 3);
+	ck_assert_int_eq(stat(tree.top, &st_top), 0);
+	ck_assert_int_eq(stat(tree.root, &st_root), 0);
 	ck_assert_int_eq(sscanf(mine->v[0], "total %ld", &ta), 1);
 	ck_assert_int_eq(sscanf(theirs->v[0], "total %ld", &tb), 1);
 	ck_assert_int_eq(ta, tb - st_top.st_blocks / 2 +
@@ -916,7 +743,7 @@ START_TEST(test_refusal)
 	char err[512];
 	int rfd;
 
-	ck_assert_int_ne(rfd = confine_root(root, err, sizeof(err)), -1);
+	ck_assert_int_ne(rfd = confine_root(tree.root, err, sizeof(err)), -1);
 	err[0] = '\0';
 	ck_assert_msg(prepare(rfd, (char *const *)t->argv,
 	    count_args(t->argv), &req, err, sizeof(err)) == -1,
@@ -937,7 +764,7 @@ START_TEST(test_too_many)
 	int rfd, fd, lowest;
 	size_t i;
 
-	ck_assert_int_ne(rfd = confine_root(root, err, sizeof(err)), -1);
+	ck_assert_int_ne(rfd = confine_root(tree.root, err, sizeof(err)), -1);
 	ck_assert_int_ne(lowest = dup(0), -1);
 	close(lowest);
 	argv[0] = "ls";
@@ -967,7 +794,7 @@ START_TEST(test_epipe)
 	int p[2], e[2], rfd, st;
 	ssize_t n;
 
-	ck_assert_int_ne(rfd = confine_root(root, err, sizeof(err)), -1);
+	ck_assert_int_ne(rfd = confine_root(tree.root, err, sizeof(err)), -1);
 	ck_assert_int_eq(prepare(rfd, (char *const *)argv, 2, &req, err,
 	    sizeof(err)), 0);
 	ck_assert_int_eq(pipe(p), 0);
@@ -982,149 +809,6 @@ START_TEST(test_epipe)
 	close(p[1]);
 	list_req_free(&req);
 	close(rfd);
-}
-END_TEST
-
-/* --- the formats on their own -------------------------------------- */
-
-static const struct {
-	uint64_t	 v;
-	const char	*human, *kib;
-} sizes[] = {
-	{ 0, "0", "0" },
-	{ 1, "1", "1" },
-	{ 512, "512", "1" },
-	{ 1023, "1023", "1" },
-	{ 1024, "1.0K", "1" },
-	{ 1025, "1.1K", "2" },
-	{ 1536, "1.5K", "2" },
-	{ 4096, "4.0K", "4" },
-	{ 10239, "10K", "10" },
-	{ 10240, "10K", "10" },
-	{ 10241, "11K", "11" },
-	{ 1047552, "1023K", "1023" },
-	{ 1048063, "1.0M", "1024" },
-	{ 1048576, "1.0M", "1024" },
-	{ 1048577, "1.1M", "1025" },
-	{ 1572864, "1.5M", "1536" },
-	{ 9437185, "9.1M", "9217" },
-	{ 10485759, "10M", "10240" },
-	{ 1073741823, "1.0G", "1048576" },
-	{ 1099511627776ULL, "1.0T", "1073741824" },
-	{ UINT64_MAX, "16E", "18014398509481984" },
-};
-
-START_TEST(test_sizes)
-{
-	char buf[LIST_NUMLEN];
-
-	list_fmt_human(sizes[_i].v, buf, sizeof(buf));
-	ck_assert_str_eq(buf, sizes[_i].human);
-	list_fmt_kib(sizes[_i].v, buf, sizeof(buf));
-	ck_assert_str_eq(buf, sizes[_i].kib);
-}
-END_TEST
-
-static const struct {
-	mode_t		 m;
-	const char	*s;
-} modes[] = {
-	{ S_IFREG | 0644, "-rw-r--r--" },
-	{ S_IFDIR | 0755, "drwxr-xr-x" },
-	{ S_IFDIR | 01777, "drwxrwxrwt" },
-	{ S_IFDIR | 01776, "drwxrwxrwT" },
-	{ S_IFREG | 04755, "-rwsr-xr-x" },
-	{ S_IFREG | 04644, "-rwSr--r--" },
-	{ S_IFREG | 02755, "-rwxr-sr-x" },
-	{ S_IFREG | 02745, "-rwxr-Sr-x" },
-	{ S_IFLNK | 0777, "lrwxrwxrwx" },
-	{ S_IFIFO | 0600, "prw-------" },
-	{ S_IFSOCK | 0755, "srwxr-xr-x" },
-	{ S_IFCHR | 0620, "crw--w----" },
-	{ S_IFBLK | 0660, "brw-rw----" },
-	{ 0, "?---------" },
-};
-
-START_TEST(test_modes)
-{
-	char buf[16];
-
-	list_fmt_mode(modes[_i].m, buf, sizeof(buf));
-	ck_assert_str_eq(buf, modes[_i].s);
-}
-END_TEST
-
-static const struct {
-	long		 off;	/* from now, seconds */
-	int		 recent;
-} times[] = {
-	{ -60, 1 },
-	{ -86400 * 30, 1 },
-	{ -15778476 + 2, 1 },	/* just within six months */
-	{ -15778476 - 1, 0 },
-	{ -86400 * 400, 0 },
-	{ 86400, 0 },		/* in the future */
-};
-
-START_TEST(test_times)
-{
-	struct timespec now, t;
-	char buf[LIST_TIMELEN], want[64];
-	struct tm tm;
-
-	setenv("TZ", "UTC", 1);
-	tzset();
-	clock_gettime(CLOCK_REALTIME, &now);
-	t.tv_sec = now.tv_sec + times[_i].off;
-	t.tv_nsec = 0;
-	gmtime_r(&t.tv_sec, &tm);
-	strftime(want, sizeof(want), times[_i].recent ? "%b %e %H:%M" :
-	    "%b %e  %Y", &tm);
-	list_fmt_time(&t, &now, buf, sizeof(buf));
-	ck_assert_str_eq(buf, want);
-}
-END_TEST
-
-static const struct {
-	const char	*in, *out;
-} escapes[] = {
-	{ "plain", "plain" },
-	{ "sp ace", "sp ace" },
-	{ "a\nb", "a\\nb" },
-	{ "\t\r\a\b\f\v", "\\t\\r\\a\\b\\f\\v" },
-	{ "esc\033[0m", "esc\\033[0m" },
-	{ "\x01\x1f", "\\001\\037" },
-	{ "del\x7f", "del\\177" },
-	{ "back\\slash", "back\\\\slash" },
-	{ "caf\xc3\xa9", "caf\xc3\xa9" },
-	{ "\xe2\x82\xac\xf0\x9f\x98\x80", "\xe2\x82\xac\xf0\x9f\x98\x80" },
-	{ "bad\xff", "bad\\377" },
-	{ "\xc3", "\\303" },			/* cut short */
-	{ "\xc3(", "\\303(" },
-	{ "\xc0\xaf", "\\300\\257" },		/* overlong */
-	{ "\xe0\x80\xaf", "\\340\\200\\257" },	/* overlong */
-	{ "\xed\xa0\x80", "\\355\\240\\200" },	/* surrogate */
-	{ "\xf4\x90\x80\x80", "\\364\\220\\200\\200" }, /* > U+10FFFF */
-	{ "\xc2\x9b" "31m", "\\302\\23331m" },	/* C1 CSI */
-	{ "\xc2\xa0", "\xc2\xa0" },		/* U+00A0 is fine */
-};
-
-START_TEST(test_escapes)
-{
-	struct listout o;
-	char buf[3];		/* smaller than most names: flushes midway */
-	char *got;
-	FILE *f;
-	size_t n;
-
-	ck_assert_ptr_nonnull(f = tmpfile());
-	list_out_init(&o, fileno(f), buf, sizeof(buf));
-	list_out_name(&o, escapes[_i].in);
-	ck_assert_int_eq(list_out_flush(&o), 0);
-	got = slurp(fileno(f), &n);
-	ck_assert_str_eq(got, escapes[_i].out);
-	free(got);
-	fclose(f);
 }
 END_TEST
 
@@ -1155,11 +839,5 @@ make_suite_list(void)
 	tcase_add_test(tc, test_epipe);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("format");
-	tcase_add_loop_test(tc, test_sizes, 0, NROWS(sizes));
-	tcase_add_loop_test(tc, test_modes, 0, NROWS(modes));
-	tcase_add_loop_test(tc, test_times, 0, NROWS(times));
-	tcase_add_loop_test(tc, test_escapes, 0, NROWS(escapes));
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,169 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "log.h"
-
-#define KV_MAX		32
-#define KV_VALMAX	8192
-
-/*
- * A strict logfmt reader, written from the format description rather than
- * from log.c, so that it catches the writer drifting from the format.  It
- * refuses anything a report tool could misread: empty bare values, bare
- * values holding '"', '=', '\\' or control bytes, unknown escapes, raw
- * control bytes inside quotes, unterminated quotes, doubled spaces.
- */
-struct kv {
-	char	key[64];
-	char	val[KV_VALMAX];
-	size_t	vlen;
-};
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;		/* the writer uses upper case only */
-}
-
-static int
-iskeychar(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-static int
-isctl(unsigned char c)
-{
-	return c < 0x20 || c == 0x7f;
-}
-
-/* Parse a quoted value at *pp (just after the opening quote). */
-static int
-parse_quoted(const char **pp, struct kv *kv)
-{
-	const unsigned char *p = (const unsigned char *)*pp;
-	int hi, lo;
-
-	for (;;) {
-		if (kv->vlen >= KV_VALMAX)
-			return -1;
-		if (*p == '\0' || isctl(*p))
-			return -1;
-		if (*p == '"')
-			break;
-		if (*p != '\\') {
-			kv->val[kv->vlen++] = (char)*p++;
-			continue;
-		}
-		p++;
-		if (*p == '"' || *p == '\\') {
-			kv->val[kv->vlen++] = (char)*p++;
-		} else if (*p == 'x') {
-			if ((hi = hexval(p[1])) == -1 ||
-			    (lo = hexval(p[2])) == -1)
-				return -1;
-			kv->val[kv->vlen++] = (char)(hi << 4 | lo);
-			p += 3;
-		} else
-			return -1;
-	}
-	*pp = (const char *)p + 1;
-	return 0;
-}
-
-static int
-parse_bare(const char **pp, struct kv *kv)
-{
-	const unsigned char *p = (const unsigned char *)*pp;
-
-	while (*p != '\0' && *p != ' ') {
-		if (*p == '"' || *p == '=' || *p == '\\' || isctl(*p) ||
-		    kv->vlen >= KV_VALMAX)
-			return -1;
-		kv->val[kv->vlen++] = (char)*p++;
-	}
-	if (kv->vlen == 0)
-		return -1;
-	*pp = (const char *)p;
-	return 0;
-}
-
-/* Returns the number of pairs, or -1 if line is not strict logfmt. */
-static int
-lf_parse(const char *line, struct kv *kv, size_t maxkv)
-{
-	const char *p = line;
-	size_t n = 0, k;
-
-	for (;;) {
-		if (n == maxkv)
-			return -1;
-		memset(&kv[n], 0, sizeof(kv[n]));
-		for (k = 0; iskeychar((unsigned char)*p); k++, p++) {
-			if (k + 1 >= sizeof(kv[n].key))
-				return -1;
-			kv[n].key[k] = *p;
-		}
-		if (k == 0 || *p++ != '=')
-			return -1;
-		if (*p == '"') {
-			p++;
-			if (parse_quoted(&p, &kv[n]) == -1)
-				return -1;
-		} else if (parse_bare(&p, &kv[n]) == -1)
-			return -1;
-		n++;
-		if (*p == '\0')
-			return (int)n;
-		if (*p++ != ' ')
-			return -1;
-	}
-}
-
-/*
- * An independent UTF-8 check: decode, then reject overlongs, surrogates,
- * values above U+10FFFF, and C0/C1 controls and DEL.
- */
-static int
-clean_utf8(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned long cp;
-	size_t n, i;
-	static const unsigned long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			n = 1;
-			cp = *p;
-		} else if ((*p & 0xe0) == 0xc0) {
-			n = 2;
-			cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 3;
-			cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 4;
-			cp = *p & 0x07;
-		} else
-			return 0;
-		for (i = 1; i < n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if (cp < min[n] || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff) ||
-		    cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-			return 0;
-		p += n;
-	}
-	return 1;
-}
+#include "logfmt.h"
 
 static const char *
 escaped(const char *v)
@@ -315,26 +155,29 @@ static const char *const hostile[] = {
 static void
 assert_roundtrip(const char *v)
 {
+	static const char *const keys[] = { "time", "event", "cmd", "reason" };
 	struct logline l;
-	struct kv kv[4];
-	int i, n;
+	struct logfmt_rec lr;
+	int i;
 
+	/* H_ASSERT: test_roundtrip_random makes 20000 of these. */
 	logline_init(&l, "deny");
 	logline_add(&l, "cmd", v);
 	logline_add(&l, "reason", v);
-	ck_assert(!l.nomem);
-	ck_assert_ptr_null(memchr(l.buf, '\n', l.len));
-	ck_assert(clean_utf8(l.buf));
-	n = lf_parse(l.buf, kv, 4);
-	ck_assert_msg(n == 4, "unparseable line [%s]", l.buf);
-	ck_assert_str_eq(kv[0].key, "time");
-	ck_assert_str_eq(kv[1].key, "event");
-	ck_assert_str_eq(kv[2].key, "cmd");
-	ck_assert_str_eq(kv[3].key, "reason");
-	for (i = 2; i < 4; i++) {
-		ck_assert_uint_eq(kv[i].vlen, strlen(v));
-		ck_assert(memcmp(kv[i].val, v, kv[i].vlen) == 0);
-	}
+	H_ASSERT(!l.nomem, "out of memory");
+	H_ASSERT(memchr(l.buf, '\n', l.len) == NULL, "a newline in [%s]",
+	    l.buf);
+	/* strict: also no raw control byte, C1 control or bad UTF-8 */
+	H_ASSERT(h_log_parse(l.buf, l.len, &lr) == 4, "[%s]: %zu fields", l.buf,
+	    lr.n);
+	for (i = 0; i < 4; i++)
+		H_ASSERT(strcmp(lr.f[i].key, keys[i]) == 0, "[%s]: field %d "
+		    "is %s, want %s", l.buf, i, lr.f[i].key, keys[i]);
+	for (i = 2; i < 4; i++)
+		H_ASSERT(lr.f[i].vlen == strlen(v) &&
+		    memcmp(lr.f[i].val, v, lr.f[i].vlen) == 0,
+		    "[%s]: %s does not read back", l.buf, keys[i]);
+	logfmt_free(&lr);
 	logline_free(&l);
 }
 
@@ -381,26 +224,6 @@ START_TEST(test_roundtrip_random)
 }
 END_TEST
 
-/* The parser itself must refuse what is not strict logfmt. */
-START_TEST(test_parser_refuses)
-{
-	static const char *const bad[] = {
-		"", "a", "a=", "=b", "a=b ", "a=b  c=d", "a=\"b", "a=b\"c",
-		"a=\"\\q\"", "a=\"\\x4\"", "a=\"\\x4a\"", "a=b=c", "a=\\",
-		"A=b", "a=\"x\ty\"",
-	};
-	struct kv kv[4];
-	size_t i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		ck_assert_msg(lf_parse(bad[i], kv, 4) == -1, "took [%s]",
-		    bad[i]);
-	ck_assert_int_eq(lf_parse("a=b c=\"d e\" f=\"\"", kv, 4), 3);
-	ck_assert_str_eq(kv[1].val, "d e");
-	ck_assert_uint_eq(kv[2].vlen, 0);
-}
-END_TEST
-
 /* ---- logline ---- */
 
 /* YYYY-MM-DDTHH:MM:SS.mmmZ, and within a minute of now. */
@@ -432,7 +255,7 @@ assert_time(const char *t, size_t len)
 START_TEST(test_logline_shape)
 {
 	struct logline l;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	const char *rest;
 
 	logline_init(&l, "deny");
@@ -444,7 +267,8 @@ START_TEST(test_logline_shape)
 	assert_time(l.buf + 5, strcspn(l.buf + 5, " "));
 	rest = l.buf + 5 + 24;
 	ck_assert_str_eq(rest, " event=deny user=bob cmd=\"a b\"");
-	ck_assert_int_eq(lf_parse(l.buf, kv, KV_MAX), 4);
+	ck_assert_uint_eq(h_log_parse(l.buf, l.len, &lr), 4);
+	logfmt_free(&lr);
 	logline_free(&l);
 	ck_assert_ptr_null(l.buf);
 	logline_free(&l);		/* twice is harmless */
@@ -460,7 +284,7 @@ END_TEST
 START_TEST(test_logline_addf)
 {
 	struct logline l;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	char *big;
 	size_t n = 3000;	/* above LOGLINE_FMTBUF, under LOG_MAXVALUE */
 
@@ -479,11 +303,12 @@ START_TEST(test_logline_addf)
 	big[10] = '\n';
 	logline_addf(&l, "cmd", "<%s>", big);
 	ck_assert(!l.nomem);
-	ck_assert_int_eq(lf_parse(l.buf, kv, KV_MAX), 7);
-	ck_assert_uint_eq(kv[6].vlen, n + 2);
-	ck_assert_int_eq(kv[6].val[0], '<');
-	ck_assert_int_eq(kv[6].val[11], '\n');
-	ck_assert_int_eq(kv[6].val[n + 1], '>');
+	ck_assert_uint_eq(h_log_parse(l.buf, l.len, &lr), 7);
+	ck_assert_uint_eq(lr.f[6].vlen, n + 2);
+	ck_assert_int_eq(lr.f[6].val[0], '<');
+	ck_assert_int_eq(lr.f[6].val[11], '\n');
+	ck_assert_int_eq(lr.f[6].val[n + 1], '>');
+	logfmt_free(&lr);
 	free(big);
 	logline_free(&l);
 }
@@ -496,7 +321,7 @@ END_TEST
 START_TEST(test_logline_value_cap)
 {
 	struct logline l;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	char *big;
 	size_t n = 60 * 1024;
 	char want[32];
@@ -510,13 +335,14 @@ START_TEST(test_logline_value_cap)
 	ck_assert(!l.nomem);
 	ck_assert_msg(l.len < 4 * LOG_MAXVALUE + 256, "line of %zu bytes",
 	    l.len);
-	ck_assert_int_eq(lf_parse(l.buf, kv, KV_MAX), 5);
-	ck_assert_str_eq(kv[2].key, "cmd");
-	ck_assert_uint_eq(kv[2].vlen, LOG_MAXVALUE);
-	ck_assert_str_eq(kv[3].key, "cmd_bytes");
+	ck_assert_uint_eq(h_log_parse(l.buf, l.len, &lr), 5);
+	ck_assert_str_eq(lr.f[2].key, "cmd");
+	ck_assert_uint_eq(lr.f[2].vlen, LOG_MAXVALUE);
+	ck_assert_str_eq(lr.f[3].key, "cmd_bytes");
 	snprintf(want, sizeof(want), "%zu", n);
-	ck_assert_str_eq(kv[3].val, want);
-	ck_assert_str_eq(kv[4].key, "reason");
+	ck_assert_str_eq(lr.f[3].val, want);
+	ck_assert_str_eq(lr.f[4].key, "reason");
+	logfmt_free(&lr);
 	free(big);
 	logline_free(&l);
 }
@@ -566,9 +392,9 @@ END_TEST
 START_TEST(test_logline_growth)
 {
 	struct logline l;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	char key[16], val[128];
-	int i, n;
+	int i;
 
 	logline_init(&l, "permit");
 	for (i = 0; i < 30; i++) {
@@ -578,12 +404,12 @@ START_TEST(test_logline_growth)
 	}
 	ck_assert(!l.nomem);
 	ck_assert_uint_ge(l.cap, l.len + 2);
-	n = lf_parse(l.buf, kv, KV_MAX);
-	ck_assert_int_eq(n, 32);
+	ck_assert_uint_eq(h_log_parse(l.buf, l.len, &lr), 32);
 	for (i = 0; i < 30; i++) {
 		snprintf(val, sizeof(val), "v%d %0*d", i, 60, i);
-		ck_assert_str_eq(kv[i + 2].val, val);
+		ck_assert_str_eq(lr.f[i + 2].val, val);
 	}
+	logfmt_free(&lr);
 	logline_free(&l);
 }
 END_TEST
@@ -683,7 +509,7 @@ splitlines(char *buf, size_t len, char **lines, size_t max)
 		ck_assert_int_eq(buf[len - 1], '\n');
 	while (p < buf + len) {
 		nl = memchr(p, '\n', (size_t)(buf + len - p));
-		ck_assert_ptr_nonnull(nl);
+		H_ASSERT(nl != NULL, "a line without a newline");
 		*nl = '\0';
 		if (n < max)
 			lines[n] = p;
@@ -701,7 +527,7 @@ START_TEST(test_file_three_lines)
 	struct logsink s;
 	struct logline l;
 	struct stat st;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	char path[512], err[256], *paths[1], *buf, *lines[8];
 	size_t len, n, i;
 	mode_t old;
@@ -733,12 +559,14 @@ START_TEST(test_file_three_lines)
 	ck_assert_uint_eq(n, 3);
 	for (i = 0; i < 3; i++) {
 		ck_assert(strncmp(lines[i], "time=", 5) == 0);
-		ck_assert_int_eq(lf_parse(lines[i], kv, KV_MAX), 4);
-		ck_assert_str_eq(kv[1].val, "deny");
-		ck_assert_int_eq(kv[2].val[0], (char)('0' + i));
-		ck_assert_str_eq(kv[3].key, "cmd");
-		ck_assert_uint_eq(kv[3].vlen, strlen(vals[i]));
-		ck_assert(memcmp(kv[3].val, vals[i], kv[3].vlen) == 0);
+		ck_assert_uint_eq(h_log_parse(lines[i], strlen(lines[i]), &lr),
+		    4);
+		ck_assert_str_eq(lr.f[1].val, "deny");
+		ck_assert_int_eq(lr.f[2].val[0], (char)('0' + i));
+		ck_assert_str_eq(lr.f[3].key, "cmd");
+		ck_assert_uint_eq(lr.f[3].vlen, strlen(vals[i]));
+		ck_assert(memcmp(lr.f[3].val, vals[i], lr.f[3].vlen) == 0);
+		logfmt_free(&lr);
 	}
 	ck_assert_str_eq(strchr(lines[1], ' ') + 1,
 	    "event=deny n=1 cmd=\"a\\x0Ab\\x0Ac\"");
@@ -808,11 +636,12 @@ child_writes(const char *path, int id)
 
 START_TEST(test_file_concurrent)
 {
-	struct kv kv[8];
+	struct logfmt_rec lr;
 	char path[512], **lines, *buf, want[64];
 	int seen[NCHILD], i, status, id, seq;
 	pid_t pid[NCHILD];
-	size_t len, n, k;
+	size_t len, n, k, off = 0;
+	const char *why = "";
 
 	tmppath(path, sizeof(path), "log");
 	for (i = 0; i < NCHILD; i++) {
@@ -832,19 +661,24 @@ START_TEST(test_file_concurrent)
 	n = splitlines(buf, len, lines, NCHILD * NPERCHILD + 1);
 	ck_assert_uint_eq(n, NCHILD * NPERCHILD);
 	memset(seen, 0, sizeof(seen));
+	/* H_ASSERT: 10000 lines */
 	for (k = 0; k < n; k++) {
-		ck_assert_uint_gt(strlen(lines[k]), 300);
-		ck_assert(strncmp(lines[k], "time=", 5) == 0);
-		ck_assert_msg(lf_parse(lines[k], kv, 8) == 5,
-		    "torn line %zu: %s", k, lines[k]);
-		ck_assert_str_eq(kv[4].key, "end");
-		id = atoi(kv[2].val);
-		ck_assert(id >= 0 && id < NCHILD);
+		H_ASSERT(strlen(lines[k]) > 300 &&
+		    strncmp(lines[k], "time=", 5) == 0, "line %zu: %s", k,
+		    lines[k]);
+		H_ASSERT(logfmt_parse(lines[k], strlen(lines[k]), &lr, &why,
+		    &off) == 0 && lr.n == 5, "torn line %zu (byte %zu: %s): "
+		    "%s", k, off, why, lines[k]);
+		H_ASSERT(strcmp(lr.f[4].key, "end") == 0, "line %zu: %s", k,
+		    lines[k]);
+		id = atoi(lr.f[2].val);
+		H_ASSERT(id >= 0 && id < NCHILD, "line %zu: %s", k, lines[k]);
 		/* each child's lines arrive in its own order */
 		seq = seen[id]++;
 		snprintf(want, sizeof(want), "c%d.%d", id, seq);
-		ck_assert_str_eq(kv[4].val, want);
-		ck_assert_uint_eq(kv[3].vlen, 255);
+		H_ASSERT(strcmp(lr.f[4].val, want) == 0 && lr.f[3].vlen == 255,
+		    "line %zu: want end=%s: %s", k, want, lines[k]);
+		logfmt_free(&lr);
 	}
 	for (i = 0; i < NCHILD; i++)
 		ck_assert_int_eq(seen[i], NPERCHILD);
@@ -978,7 +812,7 @@ START_TEST(test_write_no_fragment)
 {
 	struct logsink s;
 	struct logline l;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	char path[512], err[512], *paths[1], *buf, *lines[8];
 	size_t len, n, i;
 	int st;
@@ -1006,9 +840,11 @@ START_TEST(test_write_no_fragment)
 	ck_assert_int_eq(buf[len - 1], '\n');
 	n = splitlines(buf, len, lines, 8);
 	ck_assert_uint_eq(n, 2);
-	for (i = 0; i < n; i++)
-		ck_assert_msg(lf_parse(lines[i], kv, KV_MAX) > 0, "line %zu "
-		    "torn: %s", i, lines[i]);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(logfmt_parse(lines[i], strlen(lines[i]), &lr,
+		    NULL, NULL) == 0, "line %zu torn: %s", i, lines[i]);
+		logfmt_free(&lr);
+	}
 	free(buf);
 }
 END_TEST
@@ -1018,7 +854,7 @@ START_TEST(test_write_full_disk)
 {
 	struct logsink s;
 	struct logline l;
-	struct kv kv[KV_MAX];
+	struct logfmt_rec lr;
 	char dir[512], path[600], fill[600], err[512], *paths[1], *buf;
 	char block[4096], *lines[128];
 	size_t len, n;
@@ -1056,9 +892,12 @@ START_TEST(test_write_full_disk)
 	buf = slurp(path, &len);
 	ck_assert_int_eq(buf[len - 1], '\n');
 	n = splitlines(buf, len, lines, 128);
-	while (n-- > 0)
-		ck_assert_msg(lf_parse(lines[n], kv, KV_MAX) == 2, "line %zu "
-		    "torn: %s", n, lines[n]);
+	while (n-- > 0) {
+		ck_assert_msg(logfmt_parse(lines[n], strlen(lines[n]), &lr,
+		    NULL, NULL) == 0 && lr.n == 2, "line %zu torn: %s", n,
+		    lines[n]);
+		logfmt_free(&lr);
+	}
 	free(buf);
 	ck_assert_int_eq(umount(dir), 0);
 	rmdir(dir);
@@ -1126,7 +965,6 @@ make_suite_log(void)
 	tcase_add_test(tc, test_escape_truncation);
 	tcase_add_loop_test(tc, test_roundtrip_hostile, 0, (int)NHOSTILE);
 	tcase_add_test(tc, test_roundtrip_random);
-	tcase_add_test(tc, test_parser_refuses);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 

@@ -3,47 +3,26 @@
  * corpus gets its verdict, and what runs is checked from the outside, by a
  * stand-in rsync that records its words, where each path really leads, its
  * directory, umask, environment and descriptors.  Then the options that
- * are always refused, the policy options, path confinement, symlinks (also
- * one swapped in after the check, with the real rsync) and wildcards.
+ * are always refused, the policy options, path confinement, symlinks and
+ * wildcards.  With the real rsync: test_rsync_real.c.
  *
  * The policy must be owned by root: without root these tests are left out.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <check.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
-#include "wall.h"
 
-#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
-#define CORPUS		"tests/data/rsync-3.5-client-commands.tsv"
-#define MAXCORPUS	512
-#define REAL_RSYNC	"/usr/bin/rsync"
-#define CAPS		"-logDtprze.iLsfxCIvu"
-#define SRV		"rsync --server " CAPS " "
-#define SND		"rsync --server --sender " CAPS " "
-#define PUSH		SRV ". backup/laptop/"
-#define PULL		SND ". backup/laptop/"
-
-struct crow {
-	int	 pull;
-	char	 opts[128];
-	char	 cmd[1024];
-	int	 permit;
-	int	 line;
-};
-
-static struct crow corpus[MAXCORPUS];
-static int ncorpus;
+static struct h_corpus corpus;
+static char corpus_err[PATH_MAX + 128];	/* why it could not be read */
 static struct h_fx fx;
 
 /* What the corpus requests name, under D. */
@@ -67,6 +46,13 @@ static void
 teardown(void)
 {
 	h_teardown(&fx);
+}
+
+/* Between the tests that share a tree: no policy, log or record left. */
+static void
+reset(void)
+{
+	h_reset(&fx);
 }
 
 static void
@@ -193,41 +179,12 @@ check_confined(const struct h_rec *rec, int pull, const char *what)
 	check_fds(rec, what);
 }
 
-/* Run cmd under the current policy and check a confined permit. */
+/* h_permitted, and what every permitted rsync run must look like. */
 static void
-permitted(const char *cmd, struct h_rec *rec)
+permitted_confined(const char *cmd, struct h_rec *rec)
 {
-	struct h_res r;
-	size_t before = h_log_count(fx.log);
-	int runs;
-
-	h_rec_read(&fx, rec);
-	runs = rec->runs;
-	h_rec_free(rec);
-	h_rshell_c(&r, &fx, cmd, NULL);
-	ck_assert_msg(r.status == 0, "%s: exit %d: %s", cmd, r.status, r.err);
-	ck_assert_msg(h_log_count(fx.log) == before + 2, "%s: log lines",
-	    cmd);
-	ck_assert(h_log_find(fx.log, before, "event", "permit", "cmd", cmd,
-	    NULL) == (int)before);
-	ck_assert(h_log_find(fx.log, before + 1, "event", "exit", "status",
-	    "0", NULL) == (int)before + 1);
-	h_rec_read(&fx, rec);
-	ck_assert_msg(rec->runs == runs + 1, "%s: the stand-in did not run",
-	    cmd);
+	h_permitted(&fx, cmd, 1, rec);
 	check_confined(rec, strstr(cmd, " --sender ") != NULL, cmd);
-	h_res_free(&r);
-}
-
-static void
-denied(const char *cmd, const char *why)
-{
-	struct h_res r;
-	size_t before = h_log_count(fx.log);
-
-	h_rshell_c(&r, &fx, cmd, NULL);
-	h_expect_denied(&fx, &r, before, why, cmd);
-	h_res_free(&r);
 }
 
 /* How often word occurs before "--". */
@@ -245,39 +202,12 @@ count_opt(const struct h_rec *rec, const char *word)
 
 /* The corpus. */
 
-static void
-load_corpus(void)
-{
-	char line[2048], *f[4], *p;
-	FILE *fp;
-	int lineno = 0, i;
-
-	if ((fp = fopen(CORPUS, "r")) == NULL)
-		return;
-	while (ncorpus < MAXCORPUS && fgets(line, sizeof(line), fp) != NULL) {
-		lineno++;
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		for (p = line, i = 0; i < 4 && p != NULL; i++)
-			f[i] = strsep(&p, "\t");
-		if (i < 4 || f[3] == NULL)
-			continue;
-		corpus[ncorpus].pull = strcmp(f[0], "pull") == 0;
-		strlcpy(corpus[ncorpus].opts, f[1],
-		    sizeof(corpus[ncorpus].opts));
-		strlcpy(corpus[ncorpus].cmd, f[2], sizeof(corpus[ncorpus].cmd));
-		corpus[ncorpus].permit = strcmp(f[3], "permit") == 0;
-		corpus[ncorpus].line = lineno;
-		ncorpus++;
-	}
-	fclose(fp);
-}
-
+/* A corpus that cannot be read, or has a malformed row, fails here. */
 START_TEST(test_corpus_present)
 {
-	ck_assert_msg(ncorpus > 100, "%s: %d requests read (run from the top "
-	    "of the tree)", CORPUS, ncorpus);
+	ck_assert_msg(corpus_err[0] == '\0', "%s", corpus_err);
+	ck_assert_msg(corpus.n > 100, "%s: %zu requests read", corpus.path,
+	    corpus.n);
 }
 END_TEST
 
@@ -287,25 +217,27 @@ END_TEST
  */
 START_TEST(test_corpus)
 {
-	const struct crow *c = &corpus[_i];
+	const struct h_corpus_row *c = &corpus.row[_i];
 	char *env[] = { "LD_PRELOAD=/nonexistent", "LD_LIBRARY_PATH=/x",
 	    "RSYNC_RSH=x", "RSYNC_CONNECT_PROG=x", "HOME=/nonexistent",
 	    "SHELL=/bin/evil", NULL };
-	char what[1300], cluster[256], *run;
-	struct h_logrec lr;
+	char what[PATH_MAX + 256], cluster[256], *run;
+	struct logfmt_rec lr;
+	struct h_mark m;
 	struct h_rec rec;
 	struct h_res r;
 
-	snprintf(what, sizeof(what), "%s:%d (%s %s)", CORPUS, c->line,
+	snprintf(what, sizeof(what), "%s:%zu (%s %s)", corpus.path, c->line,
 	    c->pull ? "pull" : "push", c->opts);
 	policy("push pull list");
+	h_mark(&fx, &m);
 	h_rshell_c(&r, &fx, c->cmd, env);
 	if (!c->permit) {
-		h_expect_denied(&fx, &r, 0, "is not allowed", what);
+		h_expect_denied(&fx, &r, &m, "is not allowed", what);
 		h_res_free(&r);
 		return;
 	}
-	h_expect_permitted(&fx, &r, 0, 1, what);
+	h_expect_permitted(&fx, &r, &m, 1, what);
 	h_rec_read(&fx, &rec);
 	check_confined(&rec, c->pull, what);
 	ck_assert_msg(h_rec_find(&rec, "--drop-D") == -1, "%s: --drop-D",
@@ -317,15 +249,15 @@ START_TEST(test_corpus)
 	    "%s: %s not passed on", what, cluster);
 	h_rec_free(&rec);
 	ck_assert(h_log_get(fx.log, 0, &lr) == 0);
-	ck_assert_msg(strcmp(h_log_val(&lr, "cmd"), c->cmd) == 0, "%s: cmd=",
+	ck_assert_msg(strcmp(logfmt_get(&lr, "cmd"), c->cmd) == 0, "%s: cmd=",
 	    what);
 	ck_assert(asprintf(&run, "%s --server ", fx.rsync) != -1);
-	ck_assert_msg(strncmp(h_log_val(&lr, "run"), run, strlen(run)) == 0,
-	    "%s: run=%s", what, h_log_val(&lr, "run"));
-	ck_assert_msg(strstr(h_log_val(&lr, "run"), "confine-root") == NULL,
+	ck_assert_msg(strncmp(logfmt_get(&lr, "run"), run, strlen(run)) == 0,
+	    "%s: run=%s", what, logfmt_get(&lr, "run"));
+	ck_assert_msg(strstr(logfmt_get(&lr, "run"), "confine-root") == NULL,
 	    "%s: --confine-root for an rsync without it", what);
 	free(run);
-	h_logrec_free(&lr);
+	logfmt_free(&lr);
 	h_res_free(&r);
 }
 END_TEST
@@ -335,70 +267,93 @@ static const struct {
 	const char	*cmd;
 	const char	*why;
 } refused[] = {
-	{ SRV "-e ssh . backup/", "-e/--rsh is not allowed" },
+	{ H_PUSH_PREFIX "-e ssh . backup/", "-e/--rsh is not allowed" },
 	{ "rsync --server -essh . backup/", "-e/--rsh is not allowed" },
 	{ "rsync --server -vessh . backup/", "-e/--rsh is not allowed" },
 	{ "rsync --server -e.iLsfxCIvu\\;id . backup/", "-e/--rsh" },
-	{ SRV "--rsh=ssh . backup/", "--rsh is not allowed" },
-	{ SRV "--rsh ssh . backup/", "--rsh is not allowed" },
-	{ SRV "--rsync-path=/tmp/x . backup/", "--rsync-path is not allowed" },
-	{ SRV "--daemon . backup/", "--daemon is not allowed" },
-	{ SRV "--config=/etc/rsyncd.conf . backup/",
+	{ H_PUSH_PREFIX "--rsh=ssh . backup/", "--rsh is not allowed" },
+	{ H_PUSH_PREFIX "--rsh ssh . backup/", "--rsh is not allowed" },
+	{ H_PUSH_PREFIX "--rsync-path=/tmp/x . backup/",
+	    "--rsync-path is not allowed" },
+	{ H_PUSH_PREFIX "--daemon . backup/", "--daemon is not allowed" },
+	{ H_PUSH_PREFIX "--config=/etc/rsyncd.conf . backup/",
 	    "--config is not allowed" },
-	{ SRV "--dparam=path=/ . backup/", "--dparam is not allowed" },
-	{ SRV "-M--log-file=/tmp/x . backup/", "--remote-option/-M is not" },
-	{ SRV "--remote-option=--fake-super . backup/", "--remote-option" },
-	{ SRV "--log-file=/tmp/x . backup/", "--log-file is not allowed" },
-	{ SRV "--log-file-format=%n . backup/", "--log-file-format is not" },
-	{ SRV "--write-batch=x . backup/", "--write-batch is not allowed" },
-	{ SRV "--read-batch=x . backup/", "--read-batch is not allowed" },
-	{ SRV "--only-write-batch=x . backup/", "--only-write-batch is not" },
-	{ SRV "--copy-devices . backup/", "--copy-devices is not allowed" },
-	{ SRV "--write-devices . backup/", "--write-devices is not allowed" },
-	{ SRV "--no-munge-links . backup/", "--no-munge-links is not allowed" },
+	{ H_PUSH_PREFIX "--dparam=path=/ . backup/",
+	    "--dparam is not allowed" },
+	{ H_PUSH_PREFIX "-M--log-file=/tmp/x . backup/",
+	    "--remote-option/-M is not" },
+	{ H_PUSH_PREFIX "--remote-option=--fake-super . backup/",
+	    "--remote-option" },
+	{ H_PUSH_PREFIX "--log-file=/tmp/x . backup/",
+	    "--log-file is not allowed" },
+	{ H_PUSH_PREFIX "--log-file-format=%n . backup/",
+	    "--log-file-format is not" },
+	{ H_PUSH_PREFIX "--write-batch=x . backup/",
+	    "--write-batch is not allowed" },
+	{ H_PUSH_PREFIX "--read-batch=x . backup/",
+	    "--read-batch is not allowed" },
+	{ H_PUSH_PREFIX "--only-write-batch=x . backup/",
+	    "--only-write-batch is not" },
+	{ H_PUSH_PREFIX "--copy-devices . backup/",
+	    "--copy-devices is not allowed" },
+	{ H_PUSH_PREFIX "--write-devices . backup/",
+	    "--write-devices is not allowed" },
+	{ H_PUSH_PREFIX "--no-munge-links . backup/",
+	    "--no-munge-links is not allowed" },
 	{ "rsync --server -slogDtpre.iLsfxCIvu . backup/", "drop -s" },
 	{ "rsync --server --sender -slogDtpre.iLsfxCIvu", "drop -s" },
-	{ SRV "--protect-args . backup/", "drop -s" },
-	{ SRV "--secluded-args . backup/", "drop -s" },
-	{ SRV "--debug=ALL . backup/", "--debug is not allowed" },
+	{ H_PUSH_PREFIX "--protect-args . backup/", "drop -s" },
+	{ H_PUSH_PREFIX "--secluded-args . backup/", "drop -s" },
+	{ H_PUSH_PREFIX "--debug=ALL . backup/", "--debug is not allowed" },
 	{ "rsync --server --sender -Llogtpre.iLsfxCIvu . backup/",
 	    "--copy-links/-L is not allowed" },
-	{ SND "--copy-links . backup/", "--copy-links/-L is not allowed" },
+	{ H_PULL_PREFIX "--copy-links . backup/",
+	    "--copy-links/-L is not allowed" },
 	{ "rsync --server -klogtpre.iLsfxCIvu . backup/",
 	    "--copy-dirlinks/-k is not allowed" },
 	{ "rsync --server -Klogtpre.iLsfxCIvu . backup/",
 	    "--keep-dirlinks/-K is not allowed" },
-	{ SND "--copy-unsafe-links . backup/", "--copy-unsafe-links is not" },
-	{ SRV "--confine-root=/ . backup/", "--confine-root is not allowed" },
-	{ SRV "--copy-as=root . backup/", "--copy-as is not allowed" },
-	{ "rsync --server --server " CAPS " . backup/", "--server may only" },
-	{ SRV "--server . backup/", "--server may only come first" },
-	{ SRV "--sender . backup/", "--sender must come right after" },
-	{ "rsync " CAPS " --server . backup/", "--server must be the first" },
-	{ "rsync --sender --server " CAPS " . backup/", "--server must be" },
-	{ SRV ". --delete", "options after '.' are not allowed" },
-	{ SND ". backup/ -e", "options after '.' are not allowed" },
-	{ SND ". backup/ --rsh=ssh", "options after '.' are not allowed" },
-	{ SRV "-- . backup/", "'--' before '.' is not allowed" },
-	{ SRV "backup/", "unexpected argument before '.'" },
-	{ "rsync --server " CAPS, "missing '.'" },
-	{ SRV ". a/ b/", "exactly one destination" },
-	{ SND ".", "no source path" },
-	{ SRV "--unknown-option . backup/", "unknown option --unknown-option" },
+	{ H_PULL_PREFIX "--copy-unsafe-links . backup/",
+	    "--copy-unsafe-links is not" },
+	{ H_PUSH_PREFIX "--confine-root=/ . backup/",
+	    "--confine-root is not allowed" },
+	{ H_PUSH_PREFIX "--copy-as=root . backup/",
+	    "--copy-as is not allowed" },
+	{ "rsync --server --server " H_CLUSTER " . backup/",
+	    "--server may only" },
+	{ H_PUSH_PREFIX "--server . backup/", "--server may only come first" },
+	{ H_PUSH_PREFIX "--sender . backup/",
+	    "--sender must come right after" },
+	{ "rsync " H_CLUSTER " --server . backup/",
+	    "--server must be the first" },
+	{ "rsync --sender --server " H_CLUSTER " . backup/",
+	    "--server must be" },
+	{ H_PUSH_PREFIX ". --delete", "options after '.' are not allowed" },
+	{ H_PULL_PREFIX ". backup/ -e", "options after '.' are not allowed" },
+	{ H_PULL_PREFIX ". backup/ --rsh=ssh",
+	    "options after '.' are not allowed" },
+	{ H_PUSH_PREFIX "-- . backup/", "'--' before '.' is not allowed" },
+	{ H_PUSH_PREFIX "backup/", "unexpected argument before '.'" },
+	{ "rsync --server " H_CLUSTER, "missing '.'" },
+	{ H_PUSH_PREFIX ". a/ b/", "exactly one destination" },
+	{ H_PULL_PREFIX ".", "no source path" },
+	{ H_PUSH_PREFIX "--unknown-option . backup/",
+	    "unknown option --unknown-option" },
 	{ "rsync --server -logDtprze.iLsfxCIvu? . backup/", "-e/--rsh" },
 	{ "rsync --server -Z . backup/", "unknown option -Z" },
-	{ SRV "--timeout=abc . backup/", "bad value for --timeout" },
-	{ SRV "--temp-dir -x . backup/", "may not start with '-'" },
-	{ "rsync2 --server " CAPS " . backup/", "command not allowed: rsync2" },
-	{ "rsync.sh --server " CAPS " . backup/", "command not allowed" },
-	{ "openrsync --server " CAPS " . backup/", "command not allowed" },
+	{ H_PUSH_PREFIX "--timeout=abc . backup/", "bad value for --timeout" },
+	{ H_PUSH_PREFIX "--temp-dir -x . backup/", "may not start with '-'" },
+	{ "rsync2 --server " H_CLUSTER " . backup/",
+	    "command not allowed: rsync2" },
+	{ "rsync.sh --server " H_CLUSTER " . backup/", "command not allowed" },
+	{ "openrsync --server " H_CLUSTER " . backup/", "command not allowed" },
 	{ "rsync", "not an rsync server command" },
 };
 
 START_TEST(test_refused)
 {
 	policy("push pull list");
-	denied(refused[_i].cmd, refused[_i].why);
+	h_denied(&fx, refused[_i].cmd, NULL, refused[_i].why);
 }
 END_TEST
 
@@ -408,49 +363,56 @@ static const struct {
 	const char	*cmd;
 	const char	*why;
 } optrefused[] = {
-	{ "pull", PUSH, "push not permitted by policy" },
-	{ "pull list", SRV ". .", "push not permitted by policy" },
-	{ "push", PULL, "pull not permitted by policy" },
-	{ "push", SND "--list-only . backup/", "pull not permitted by policy" },
-	{ "list", PUSH, "push not permitted by policy" },
-	{ "list", PULL, "pull not permitted by policy" },
-	{ "push pull no-delete", SRV "--delete . backup/laptop/",
+	{ "pull", H_PUSH_LAPTOP, "push not permitted by policy" },
+	{ "pull list", H_PUSH_PREFIX ". .", "push not permitted by policy" },
+	{ "push", H_PULL_LAPTOP, "pull not permitted by policy" },
+	{ "push", H_PULL_PREFIX "--list-only . backup/",
+	    "pull not permitted by policy" },
+	{ "list", H_PUSH_LAPTOP, "push not permitted by policy" },
+	{ "list", H_PULL_LAPTOP, "pull not permitted by policy" },
+	{ "push pull no-delete", H_PUSH_PREFIX "--delete . backup/laptop/",
 	    "--delete is not allowed by the no-delete policy" },
-	{ "push pull no-delete", SRV "--delete-after . backup/laptop/",
+	{ "push pull no-delete", H_PUSH_PREFIX
+	    "--delete-after . backup/laptop/",
 	    "--delete-after is not allowed by the no-delete policy" },
-	{ "push pull no-delete", SRV "--del . backup/laptop/", "no-delete" },
-	{ "push pull no-delete", SRV "--delete-excluded . backup/laptop/",
+	{ "push pull no-delete", H_PUSH_PREFIX "--del . backup/laptop/",
 	    "no-delete" },
-	{ "push pull no-delete", SRV "--delete-missing-args . backup/laptop/",
+	{ "push pull no-delete",
+	    H_PUSH_PREFIX "--delete-excluded . backup/laptop/", "no-delete" },
+	{ "push pull no-delete", H_PUSH_PREFIX
+	    "--delete-missing-args . backup/laptop/",
 	    "no-delete" },
-	{ "push pull no-delete", SND "--remove-source-files . backup/laptop/",
+	{ "push pull no-delete", H_PULL_PREFIX
+	    "--remove-source-files . backup/laptop/",
 	    "no-delete" },
-	{ "push pull no-delete", SRV "--force . backup/laptop/", "no-delete" },
-	{ "pull", SND "--remove-source-files . backup/laptop/",
+	{ "push pull no-delete", H_PUSH_PREFIX "--force . backup/laptop/",
+	    "no-delete" },
+	{ "pull", H_PULL_PREFIX "--remove-source-files . backup/laptop/",
 	    "needs the push permission" },
-	{ "push pull no-overwrite", SRV "--inplace . backup/laptop/",
+	{ "push pull no-overwrite", H_PUSH_PREFIX "--inplace . backup/laptop/",
 	    "--inplace is not allowed by the no-overwrite policy" },
-	{ "push pull no-overwrite", SRV "--append . backup/laptop/",
+	{ "push pull no-overwrite", H_PUSH_PREFIX "--append . backup/laptop/",
 	    "--append is not allowed by the no-overwrite policy" },
 	{ "push pull no-overwrite", "rsync --server -blogDtprze.iLsfxCIvu . "
 	    "backup/laptop/",
 	    "--backup/-b is not allowed by the no-overwrite" },
-	{ "push pull no-overwrite", SRV "--backup . backup/laptop/",
+	{ "push pull no-overwrite", H_PUSH_PREFIX "--backup . backup/laptop/",
 	    "--backup/-b is not allowed by the no-overwrite" },
-	{ "push pull no-overwrite", SRV "--backup-dir ../old . backup/laptop/",
+	{ "push pull no-overwrite", H_PUSH_PREFIX
+	    "--backup-dir ../old . backup/laptop/",
 	    "--backup-dir is not allowed by the no-overwrite" },
-	{ "push pull no-overwrite", SRV "--delay-updates . backup/laptop/",
-	    "no-overwrite" },
-	{ "push pull no-overwrite", SRV "--partial-dir .p . backup/laptop/",
-	    "no-overwrite" },
-	{ "push pull no-overwrite", SRV "--delete . backup/laptop/",
+	{ "push pull no-overwrite",
+	    H_PUSH_PREFIX "--delay-updates . backup/laptop/", "no-overwrite" },
+	{ "push pull no-overwrite",
+	    H_PUSH_PREFIX "--partial-dir .p . backup/laptop/", "no-overwrite" },
+	{ "push pull no-overwrite", H_PUSH_PREFIX "--delete . backup/laptop/",
 	    "no-overwrite" },
 };
 
 START_TEST(test_option_refused)
 {
 	policy(optrefused[_i].opts);
-	denied(optrefused[_i].cmd, optrefused[_i].why);
+	h_denied(&fx, optrefused[_i].cmd, NULL, optrefused[_i].why);
 }
 END_TEST
 
@@ -465,24 +427,28 @@ static const struct {
 	const char	*word;
 	int		 count;
 } optadded[] = {
-	{ "push pull no-overwrite", PUSH, "--ignore-existing", 1 },
-	{ "push pull no-overwrite", SRV "--ignore-existing . backup/laptop/",
+	{ "push pull no-overwrite", H_PUSH_LAPTOP, "--ignore-existing", 1 },
+	{ "push pull no-overwrite", H_PUSH_PREFIX
+	    "--ignore-existing . backup/laptop/",
 	    "--ignore-existing", 2 },
-	{ "push pull no-overwrite", PULL, "--ignore-existing", 0 },
-	{ "push pull no-overwrite", SRV "--link-dest ../prev . "
-	    "backup/laptop/", "--ignore-existing", 1 },
-	{ "push pull", PUSH, "--ignore-existing", 0 },
-	{ "push pull munge-links", PUSH, "--munge-links", 1 },
-	{ "push pull munge-links", PULL, "--munge-links", 1 },
-	{ "push pull munge-links", SRV "--munge-links . backup/laptop/",
+	{ "push pull no-overwrite", H_PULL_LAPTOP, "--ignore-existing", 0 },
+	{ "push pull no-overwrite", H_PUSH_PREFIX
+	    "--link-dest ../prev . backup/laptop/",
+	    "--ignore-existing", 1 },
+	{ "push pull", H_PUSH_LAPTOP, "--ignore-existing", 0 },
+	{ "push pull munge-links", H_PUSH_LAPTOP, "--munge-links", 1 },
+	{ "push pull munge-links", H_PULL_LAPTOP, "--munge-links", 1 },
+	{ "push pull munge-links", H_PUSH_PREFIX
+	    "--munge-links . backup/laptop/",
 	    "--munge-links", 2 },
-	{ "push pull", PUSH, "--munge-links", 0 },
-	{ "push pull fake-super", PUSH, "--fake-super", 1 },
-	{ "push pull fake-super", PULL, "--fake-super", 1 },
-	{ "push pull fake-super", SRV "--fake-super . backup/laptop/",
+	{ "push pull", H_PUSH_LAPTOP, "--munge-links", 0 },
+	{ "push pull fake-super", H_PUSH_LAPTOP, "--fake-super", 1 },
+	{ "push pull fake-super", H_PULL_LAPTOP, "--fake-super", 1 },
+	{ "push pull fake-super", H_PUSH_PREFIX "--fake-super . backup/laptop/",
 	    "--fake-super", 2 },
-	{ "push pull", PUSH, "--fake-super", 0 },
-	{ "push pull no-delete", SRV "--max-delete=0 . backup/laptop/",
+	{ "push pull", H_PUSH_LAPTOP, "--fake-super", 0 },
+	{ "push pull no-delete", H_PUSH_PREFIX
+	    "--max-delete=0 . backup/laptop/",
 	    "--max-delete=0", 1 },
 };
 
@@ -492,7 +458,7 @@ START_TEST(test_option_added)
 	int n;
 
 	policy(optadded[_i].opts);
-	permitted(optadded[_i].cmd, &rec);
+	permitted_confined(optadded[_i].cmd, &rec);
 	n = count_opt(&rec, optadded[_i].word);
 	ck_assert_msg(n == optadded[_i].count, "row %d: %s %d times, want %d",
 	    _i, optadded[_i].word, n, optadded[_i].count);
@@ -501,7 +467,7 @@ START_TEST(test_option_added)
 END_TEST
 
 /* An rsync that knows --confine-root gets it, and a receiver --drop-D. */
-static const char *const confinecmds[] = { PUSH, PULL };
+static const char *const confinecmds[] = { H_PUSH_LAPTOP, H_PULL_LAPTOP };
 
 START_TEST(test_confine_root)
 {
@@ -511,7 +477,7 @@ START_TEST(test_confine_root)
 
 	h_standin(&fx, fx.rsync, "# Knows --confine-root=DIR and --drop-D.");
 	policy("push pull");
-	permitted(confinecmds[_i], &rec);
+	permitted_confined(confinecmds[_i], &rec);
 	snprintf(want, sizeof(want), "--confine-root=%s", fx.d);
 	ck_assert_int_eq(count_opt(&rec, want), 1);
 	ck_assert_int_eq(count_opt(&rec, "--drop-D"), push);
@@ -547,14 +513,14 @@ START_TEST(test_absolute)
 		const char	*cmd;	/* @ stands for D */
 		const char	*want;
 	} rows[] = {
-		{ "push pull absolute", SRV ". @/sub/", "@/sub" },
-		{ "push pull", SRV ". @/sub/", "@@/sub" },
-		{ "push pull absolute", SND ". @/sub/", "@/sub" },
-		{ "push pull", SND ". @/sub/", "@@/sub" },
-		{ "push pull absolute", SRV ". /sub/", "@/sub" },
-		{ "push pull absolute", SRV ". @/", "@" },
-		{ "push pull absolute", SRV ". /etc/", "@/etc" },
-		{ "push pull absolute", SRV ". @x/", "@@x" },
+		{ "push pull absolute", H_PUSH_PREFIX ". @/sub/", "@/sub" },
+		{ "push pull", H_PUSH_PREFIX ". @/sub/", "@@/sub" },
+		{ "push pull absolute", H_PULL_PREFIX ". @/sub/", "@/sub" },
+		{ "push pull", H_PULL_PREFIX ". @/sub/", "@@/sub" },
+		{ "push pull absolute", H_PUSH_PREFIX ". /sub/", "@/sub" },
+		{ "push pull absolute", H_PUSH_PREFIX ". @/", "@" },
+		{ "push pull absolute", H_PUSH_PREFIX ". /etc/", "@/etc" },
+		{ "push pull absolute", H_PUSH_PREFIX ". @x/", "@@x" },
 	};
 	char *cmd, *want;
 	struct h_rec rec;
@@ -564,7 +530,7 @@ START_TEST(test_absolute)
 		policy(rows[i].opts);
 		cmd = with_d(rows[i].cmd);
 		want = with_d(rows[i].want);
-		permitted(cmd, &rec);
+		permitted_confined(cmd, &rec);
 		ck_assert_msg(rec.res[rec.argc - 1] != NULL &&
 		    strcmp(rec.res[rec.argc - 1], want) == 0,
 		    "%s: %s leads to %s, want %s", cmd, rec.arg[rec.argc - 1],
@@ -585,11 +551,11 @@ START_TEST(test_lock)
 	policy("push pull lock");
 	fd = open(fx.d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert(fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == 0);
-	denied(PUSH, "locked");
-	permitted(PULL, &rec);		/* a pull does not lock */
+	h_denied(&fx, H_PUSH_LAPTOP, NULL, "locked");
+	permitted_confined(H_PULL_LAPTOP, &rec);	/* no lock for a pull */
 	h_rec_free(&rec);
 	ck_assert(flock(fd, LOCK_UN) == 0);
-	permitted(PUSH, &rec);
+	permitted_confined(H_PUSH_LAPTOP, &rec);
 	h_rec_free(&rec);
 	close(fd);
 }
@@ -604,7 +570,7 @@ START_TEST(test_nolock)
 	policy("push pull");
 	fd = open(fx.d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert(fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == 0);
-	permitted(PUSH, &rec);
+	permitted_confined(H_PUSH_LAPTOP, &rec);
 	h_rec_free(&rec);
 	close(fd);
 }
@@ -626,7 +592,7 @@ START_TEST(test_umask)
 
 	h_policy(&fx, "%spermit push pull root dir %s\n", umasks[_i].line,
 	    fx.d);
-	permitted(PUSH, &rec);
+	permitted_confined(H_PUSH_LAPTOP, &rec);
 	ck_assert_str_eq(rec.umask, umasks[_i].umask);
 	h_rec_free(&rec);
 }
@@ -635,21 +601,21 @@ END_TEST
 /* Paths. */
 
 static const char *const dotdot[] = {
-	SND ". ../x",
-	SND ". backup/../../x",
-	SND ". a/..",
-	SND ". backup/ ../",
-	SRV ". ../x/",
-	SRV ". backup/../backup/",
-	SRV ". /..",
-	SND "--files-from=../x . backup/",
-	SRV "--partial-dir ../p . backup/laptop/",
+	H_PULL_PREFIX ". ../x",
+	H_PULL_PREFIX ". backup/../../x",
+	H_PULL_PREFIX ". a/..",
+	H_PULL_PREFIX ". backup/ ../",
+	H_PUSH_PREFIX ". ../x/",
+	H_PUSH_PREFIX ". backup/../backup/",
+	H_PUSH_PREFIX ". /..",
+	H_PULL_PREFIX "--files-from=../x . backup/",
+	H_PUSH_PREFIX "--partial-dir ../p . backup/laptop/",
 };
 
 START_TEST(test_dotdot)
 {
 	policy("push pull");
-	denied(dotdot[_i], "\"..\" is not allowed");
+	h_denied(&fx, dotdot[_i], NULL, "\"..\" is not allowed");
 }
 END_TEST
 
@@ -660,37 +626,39 @@ static const struct {
 	const char	*want;	/* under D, or NULL: refused */
 	const char	*why;
 } pathopts[] = {
-	{ SRV "--link-dest ../prev . backup/laptop/", "--link-dest",
+	{ H_PUSH_PREFIX "--link-dest ../prev . backup/laptop/", "--link-dest",
 	    "backup/prev", NULL },
-	{ SRV "--link-dest=../prev . backup/laptop/", "--link-dest",
+	{ H_PUSH_PREFIX "--link-dest=../prev . backup/laptop/", "--link-dest",
 	    "backup/prev", NULL },
-	{ SRV "--link-dest /snap/prev . backup/laptop/", "--link-dest",
-	    "snap/prev", NULL },
-	{ SRV "--link-dest ../../snap/prev . backup/laptop/", "--link-dest",
-	    "snap/prev", NULL },
-	{ SRV "--compare-dest ../base . backup/laptop/", "--compare-dest",
-	    "backup/base", NULL },
-	{ SRV "--copy-dest ../base . backup/laptop/", "--copy-dest",
+	{ H_PUSH_PREFIX "--link-dest /snap/prev . backup/laptop/",
+	    "--link-dest", "snap/prev", NULL },
+	{ H_PUSH_PREFIX "--link-dest ../../snap/prev . backup/laptop/",
+	    "--link-dest", "snap/prev", NULL },
+	{ H_PUSH_PREFIX "--compare-dest ../base . backup/laptop/",
+	    "--compare-dest", "backup/base", NULL },
+	{ H_PUSH_PREFIX "--copy-dest ../base . backup/laptop/", "--copy-dest",
 	    "backup/base", NULL },
 	{ "rsync --server -blogDtprze.iLsfxCIvu --backup-dir ../old . "
 	    "backup/laptop/", "--backup-dir", "backup/old", NULL },
 	/* a client's --temp-dir is dropped ("-": not passed on) */
-	{ SRV "--temp-dir tmp . backup/laptop/", "--temp-dir", "-", NULL },
-	{ SRV "--temp-dir ../../../tmp . backup/laptop/", "--temp-dir", "-",
+	{ H_PUSH_PREFIX "--temp-dir tmp . backup/laptop/", "--temp-dir", "-",
 	    NULL },
-	{ SRV "--files-from remote-list . backup/laptop/", "--files-from",
-	    "remote-list", NULL },
-	{ SND "--files-from remote-list . backup/laptop/", "--files-from",
-	    "remote-list", NULL },
-	{ SRV "--link-dest ../../.. . backup/laptop/", NULL, NULL,
+	{ H_PUSH_PREFIX "--temp-dir ../../../tmp . backup/laptop/",
+	    "--temp-dir", "-", NULL },
+	{ H_PUSH_PREFIX "--files-from remote-list . backup/laptop/",
+	    "--files-from", "remote-list", NULL },
+	{ H_PULL_PREFIX "--files-from remote-list . backup/laptop/",
+	    "--files-from", "remote-list", NULL },
+	{ H_PUSH_PREFIX "--link-dest ../../.. . backup/laptop/", NULL, NULL,
 	    "leads outside the directory" },
-	{ SRV "--link-dest ../../../etc . backup/laptop/", NULL, NULL,
+	{ H_PUSH_PREFIX "--link-dest ../../../etc . backup/laptop/", NULL,
+	    NULL, "leads outside the directory" },
+	{ H_PUSH_PREFIX "--link-dest ../prev . .", NULL, NULL,
 	    "leads outside the directory" },
-	{ SRV "--link-dest ../prev . .", NULL, NULL,
-	    "leads outside the directory" },
-	{ SND "--files-from=backup . backup/", NULL, NULL,
+	{ H_PULL_PREFIX "--files-from=backup . backup/", NULL, NULL,
 	    "is not a regular file" },
-	{ SND "--files-from=nothere . backup/", NULL, NULL, "nothere" },
+	{ H_PULL_PREFIX "--files-from=nothere . backup/", NULL, NULL,
+	    "nothere" },
 };
 
 START_TEST(test_path_option)
@@ -702,10 +670,10 @@ START_TEST(test_path_option)
 
 	policy("push pull");
 	if (pathopts[_i].want == NULL) {
-		denied(pathopts[_i].cmd, pathopts[_i].why);
+		h_denied(&fx, pathopts[_i].cmd, NULL, pathopts[_i].why);
 		return;
 	}
-	permitted(pathopts[_i].cmd, &rec);
+	permitted_confined(pathopts[_i].cmd, &rec);
 	if (strcmp(pathopts[_i].want, "-") == 0) {
 		for (i = 0; i < rec.argc; i++)
 			ck_assert_msg(strncmp(rec.arg[i], pathopts[_i].opt,
@@ -746,34 +714,34 @@ START_TEST(test_bounded_work)
 	policy("push pull");
 	ck_assert_int_eq(symlink(".", h_in(&fx, "loop1")), 0);
 	ck_assert_int_eq(symlink(".", h_in(&fx, "loop2")), 0);
-	snprintf(cmd, sizeof(cmd), "%s", SND ". loop1");
+	snprintf(cmd, sizeof(cmd), "%s", H_PULL_PREFIX ". loop1");
 	for (i = 0; i < 18; i++)
 		strlcat(cmd, "/loop*", sizeof(cmd));
 	strlcat(cmd, "/zz*", sizeof(cmd));
-	denied(cmd, "wildcard reads more than");
-	snprintf(cmd, sizeof(cmd), "%s", SND ". ");
+	h_denied(&fx, cmd, NULL, "wildcard reads more than");
+	snprintf(cmd, sizeof(cmd), "%s", H_PULL_PREFIX ". ");
 	for (i = 0; i < 2000; i++)
 		strlcat(cmd, "a/", sizeof(cmd));
-	denied(cmd, "components");
+	h_denied(&fx, cmd, NULL, "components");
 }
 END_TEST
 
 /* Symlinks that lead out of DIRECTORY are refused wherever they appear. */
 static const char *const escapes[] = {
-	SND ". evil/",
-	SND ". evil/passwd",
-	SND ". backup/ evil/",
-	SND ". up/",
-	SND ". up/etc/passwd",
-	SRV ". evil/x/",
-	SRV ". evil/",
-	SRV ". up/x/",
-	SRV "--link-dest=/evil . backup/laptop/",
-	SRV "--link-dest ../../evil . backup/laptop/",
-	SRV "--backup-dir /evil . backup/laptop/",
-	SND "--files-from=evil/passwd . backup/",
-	SND "--files-from=evilfile . backup/",
-	SND "-R . evil/passwd",
+	H_PULL_PREFIX ". evil/",
+	H_PULL_PREFIX ". evil/passwd",
+	H_PULL_PREFIX ". backup/ evil/",
+	H_PULL_PREFIX ". up/",
+	H_PULL_PREFIX ". up/etc/passwd",
+	H_PUSH_PREFIX ". evil/x/",
+	H_PUSH_PREFIX ". evil/",
+	H_PUSH_PREFIX ". up/x/",
+	H_PUSH_PREFIX "--link-dest=/evil . backup/laptop/",
+	H_PUSH_PREFIX "--link-dest ../../evil . backup/laptop/",
+	H_PUSH_PREFIX "--backup-dir /evil . backup/laptop/",
+	H_PULL_PREFIX "--files-from=evil/passwd . backup/",
+	H_PULL_PREFIX "--files-from=evilfile . backup/",
+	H_PULL_PREFIX "-R . evil/passwd",
 };
 
 START_TEST(test_symlink_escape)
@@ -782,7 +750,7 @@ START_TEST(test_symlink_escape)
 	ck_assert(symlink("/etc/passwd", h_in(&fx, "evilfile")) == 0);
 	ck_assert(symlink("../..", h_in(&fx, "up")) == 0);
 	policy("push pull");
-	denied(escapes[_i], "leads outside the directory");
+	h_denied(&fx, escapes[_i], NULL, "leads outside the directory");
 }
 END_TEST
 
@@ -794,7 +762,7 @@ START_TEST(test_symlink_inside)
 
 	ck_assert(symlink("backup/laptop", h_in(&fx, "inlink")) == 0);
 	policy("push pull");
-	permitted(SND ". inlink/", &rec);
+	permitted_confined(H_PULL_PREFIX ". inlink/", &rec);
 	snprintf(want, sizeof(want), "%s/backup/laptop", fx.d);
 	ck_assert_str_eq(rec.res[rec.argc - 1], want);
 	h_rec_free(&rec);
@@ -810,7 +778,7 @@ START_TEST(test_wildcard)
 	size_t i, first;
 
 	policy("push pull");
-	permitted(SND ". dir/*.txt", &rec);
+	permitted_confined(H_PULL_PREFIX ". dir/*.txt", &rec);
 	first = (size_t)h_rec_find(&rec, ".") + 1;
 	ck_assert_msg(rec.argc - first == 2, "%zu paths, want 2",
 	    rec.argc - first);
@@ -834,7 +802,7 @@ START_TEST(test_wildcard_literal)
 	h_file(&fx, "dir/photo[1].jpg", "literal\n");
 	h_file(&fx, "dir/photo1.jpg", "matched by the pattern\n");
 	policy("push pull");
-	permitted(SND ". dir/photo\\[1\\].jpg", &rec);
+	permitted_confined(H_PULL_PREFIX ". dir/photo\\[1\\].jpg", &rec);
 	first = (size_t)h_rec_find(&rec, ".") + 1;
 	ck_assert_msg(rec.argc - first == 1, "%zu paths, want 1",
 	    rec.argc - first);
@@ -844,230 +812,6 @@ START_TEST(test_wildcard_literal)
 }
 END_TEST
 
-/* The real rsync. */
-
-/* The -e program: drops the host, hands the rest to rshell as -c. */
-static const char *
-ssh_script(void)
-{
-	static char path[PATH_MAX];
-
-	h_path(path, fx.top, "ssh");
-	h_script(path, "shift\nexec '%s' -f '%s' -c \"$*\"\n", h_rshell(),
-	    fx.policy);
-	return path;
-}
-
-static void
-rsync_client(const char *flags, const char *src, const char *dst,
-    struct h_res *r)
-{
-	char *argv[] = { "rsync", (char *)flags, "-e", NULL, (char *)src,
-	    (char *)dst, NULL };
-
-	argv[3] = (char *)ssh_script();
-	h_run(r, REAL_RSYNC, argv, NULL);
-}
-
-static int
-file_is(const char *path, const char *content)
-{
-	char *text = h_slurp(path);
-	int same = text != NULL && strcmp(text, content) == 0;
-
-	free(text);
-	return same;
-}
-
-/* no-overwrite with the real rsync: new files arrive, old ones stay. */
-START_TEST(test_real_no_overwrite)
-{
-	char src[PATH_MAX], dst[] = "x:dest/", srcslash[PATH_MAX + 2];
-	struct h_res r;
-
-	h_path(src, fx.top, "src");
-	h_write(fx.policy, "rsync " REAL_RSYNC "\nlog %s\npermit push "
-	    "no-overwrite root dir %s\n", fx.log, fx.d);
-	h_file(&fx, "dest/existing", "old\n");
-	ck_assert(mkdir(src, 0755) == 0);
-	h_write(h_top(&fx, "src/existing"), "new content\n");
-	h_write(h_top(&fx, "src/newfile"), "fresh\n");
-	snprintf(srcslash, sizeof(srcslash), "%s/", src);
-	rsync_client("-a", srcslash, dst, &r);
-	ck_assert_msg(r.status == 0, "rsync exit %d: %s", r.status, r.err);
-	ck_assert_msg(file_is(h_in(&fx, "dest/existing"), "old\n"),
-	    "an existing file was changed");
-	ck_assert_msg(file_is(h_in(&fx, "dest/newfile"), "fresh\n"),
-	    "the new file did not arrive");
-	ck_assert(h_log_find(fx.log, 0, "event", "permit", "run",
-	    "~--ignore-existing", NULL) == 0);
-	ck_assert(h_log_find(fx.log, 1, "event", "exit", "status", "0",
-	    NULL) == 1);
-	h_res_free(&r);
-}
-END_TEST
-
-/*
- * A symlink swapped in after the check cannot redirect rsync: the policy's
- * "rsync" is a wrapper that, once rshell has checked the request, has name
- * replaced with a link to a directory outside (the real one, d, moved to
- * d.old), then runs the real rsync.  rsync must still use what was
- * checked.  The swap is done by another process, outside the wall, as
- * another session of the same account could: the wrapper runs behind
- * rsync's wall, which may not let it write (a pull is read-only).
- */
-static pid_t swapper = -1;
-
-static void
-swapper_run(const char *target, const char *outside, int exists)
-{
-	char old[PATH_MAX + 8];
-	sigset_t set;
-	int sig;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	if (sigwait(&set, &sig) != 0)
-		_exit(98);
-	snprintf(old, sizeof(old), "%s.old", target);
-	if ((exists && rename(target, old) == -1) ||
-	    symlink(outside, target) == -1)
-		_exit(99);
-	_exit(0);
-}
-
-static void
-swap_setup(const char *name, int exists)
-{
-	char outside[PATH_MAX], wrapper[PATH_MAX], target[PATH_MAX];
-	sigset_t set, prev;
-
-	h_path(outside, fx.top, "outside");
-	h_path(wrapper, fx.top, "bin/swap");
-	h_path(target, fx.d, name);
-	h_file(&fx, "d/inside", "inside\n");
-	ck_assert(mkdir(outside, 0755) == 0);
-	h_write(h_top(&fx, "outside/secret"), "secret\n");
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &set, &prev);
-	ck_assert_int_ne(swapper = fork(), -1);
-	if (swapper == 0)
-		swapper_run(target, outside, exists);
-	sigprocmask(SIG_SETMASK, &prev, NULL);
-	h_script(wrapper, "# Has %s swapped for a link outside, after the "
-	    "check.\nkill -USR1 %ld || exit 99\ni=0\n"
-	    "while [ ! -L '%s' ]; do\n\ti=$((i + 1))\n"
-	    "\t[ $i -gt 1000 ] && exit 99\n\tsleep 0.01\ndone\n"
-	    "exec " REAL_RSYNC " \"$@\"\n", name, (long)swapper, target);
-	h_write(fx.policy, "rsync %s\nlog %s\npermit push pull root dir %s\n",
-	    wrapper, fx.log, fx.d);
-}
-
-static void
-expect_swapped(const char *name)
-{
-	struct stat st;
-	int status;
-
-	ck_assert_int_eq(waitpid(swapper, &status, 0), swapper);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "the swapper failed: %d", status);
-	ck_assert_msg(lstat(h_in(&fx, name), &st) == 0 &&
-	    S_ISLNK(st.st_mode), "the wrapper did not swap %s", name);
-}
-
-/* Pull x:d/ (with flags) into top/local/; status -1: any. */
-static void
-swap_pull(const char *flags, int status)
-{
-	char local[PATH_MAX], dst[PATH_MAX + 2];
-	struct h_res r;
-
-	snprintf(dst, sizeof(dst), "%s/", h_path(local, fx.top, "local"));
-	rsync_client(flags, "x:d/", dst, &r);
-	ck_assert_msg(status == -1 || r.status == status, "rsync exit %d: %s",
-	    r.status, r.err);
-	h_res_free(&r);
-}
-
-/* Push top/src/pushed into x:dest. */
-static void
-swap_push(const char *dest, int status)
-{
-	char src[PATH_MAX], srcslash[PATH_MAX + 2];
-	struct h_res r;
-
-	ck_assert(mkdir(h_path(src, fx.top, "src"), 0755) == 0);
-	h_write(h_top(&fx, "src/pushed"), "pushed\n");
-	snprintf(srcslash, sizeof(srcslash), "%s/", src);
-	rsync_client("-a", srcslash, dest, &r);
-	ck_assert_msg(status == -1 || r.status == status, "rsync exit %d: %s",
-	    r.status, r.err);
-	h_res_free(&r);
-}
-
-START_TEST(test_swap_pull)
-{
-	swap_setup("d", 1);
-	swap_pull("-a", 0);
-	expect_swapped("d");
-	ck_assert_msg(access(h_top(&fx, "local/secret"), F_OK) == -1,
-	    "a file from outside DIRECTORY was sent");
-	ck_assert_msg(access(h_top(&fx, "local/inside"), F_OK) == 0,
-	    "the checked directory was not sent");
-}
-END_TEST
-
-/*
- * The same with --relative, where the client's path is also the name the
- * files get on the client, so rshell passes it relative to DIRECTORY and
- * rsync walks it again.  The Landlock wall is what contains it: rsync is
- * refused the swapped-in directory (exit 23) and sends nothing from it.
- */
-START_TEST(test_swap_pull_relative)
-{
-	swap_setup("d", 1);
-	swap_pull("-aR", 23);
-	expect_swapped("d");
-	ck_assert_msg(access(h_top(&fx, "local/d/secret"), F_OK) == -1,
-	    "a file from outside DIRECTORY was sent");
-}
-END_TEST
-
-START_TEST(test_swap_push)
-{
-	swap_setup("d", 1);
-	swap_push("x:d/", 0);
-	expect_swapped("d");
-	ck_assert_msg(access(h_top(&fx, "outside/pushed"), F_OK) == -1,
-	    "a file was written outside DIRECTORY");
-	ck_assert_msg(file_is(h_in(&fx, "d.old/pushed"), "pushed\n"),
-	    "the file did not land in the checked directory");
-}
-END_TEST
-
-/*
- * A destination that does not exist yet is pinned by its parent plus the
- * name rsync will create; a link put at that name is followed by rsync,
- * and the Landlock wall refuses the writes beyond it.
- */
-START_TEST(test_swap_push_new)
-{
-	swap_setup("new", 0);
-	swap_push("x:new/", -1);
-	expect_swapped("new");
-	ck_assert_msg(access(h_top(&fx, "outside/pushed"), F_OK) == -1,
-	    "a file was written outside DIRECTORY");
-}
-END_TEST
-
-#define T(fn)		do { n++; if (tc) tcase_add_test(tc, fn); \
-			} while (0)
-#define L(fn, k)	do { n += (int)(k); if (tc) \
-			    tcase_add_loop_test(tc, fn, 0, (int)(k)); \
-			} while (0)
-
 Suite *
 make_suite_rsync(void)
 {
@@ -1075,47 +819,38 @@ make_suite_rsync(void)
 	TCase *tc;
 	int n = 0;
 
-	load_corpus();
-	tc = h_root_tcase(s, "corpus", setup_tree, teardown);
-	T(test_corpus_present);
-	L(test_corpus, ncorpus);
+	if (h_corpus_read(&corpus, corpus_err, sizeof(corpus_err)) == -1)
+		corpus.n = 0;
+	/* These change nothing in the tree: one tree per case. */
+	tc = h_root_tcase_shared(s, "corpus", setup_tree, reset, teardown);
+	h_add(tc, test_corpus_present, &n);
+	h_add_rows(tc, test_corpus, corpus.n, &n);
 
-	tc = h_root_tcase(s, "refused", setup_tree, teardown);
-	L(test_refused, NROWS(refused));
+	tc = h_root_tcase_shared(s, "refused", setup_tree, reset, teardown);
+	h_add_rows(tc, test_refused, NROWS(refused), &n);
 
-	tc = h_root_tcase(s, "policy", setup_tree, teardown);
-	L(test_option_refused, NROWS(optrefused));
-	L(test_option_added, NROWS(optadded));
-	L(test_confine_root, NROWS(confinecmds));
-	T(test_absolute);
-	T(test_lock);
-	T(test_nolock);
-	L(test_umask, NROWS(umasks));
+	tc = h_root_tcase_shared(s, "policy", setup_tree, reset, teardown);
+	h_add_rows(tc, test_option_refused, NROWS(optrefused), &n);
+	h_add_rows(tc, test_option_added, NROWS(optadded), &n);
+	h_add(tc, test_absolute, &n);
+	h_add(tc, test_lock, &n);
+	h_add(tc, test_nolock, &n);
+	h_add_rows(tc, test_umask, NROWS(umasks), &n);
 
-	tc = h_root_tcase(s, "paths", setup_tree, teardown);
-	L(test_dotdot, NROWS(dotdot));
-	L(test_path_option, NROWS(pathopts));
-	L(test_symlink_escape, NROWS(escapes));
-	T(test_symlink_inside);
-	T(test_wildcard);
-	T(test_wildcard_literal);
-	T(test_bounded_work);
+	tc = h_root_tcase_shared(s, "paths", setup_tree, reset, teardown);
+	h_add_rows(tc, test_dotdot, NROWS(dotdot), &n);
+	h_add_rows(tc, test_path_option, NROWS(pathopts), &n);
+	h_add(tc, test_wildcard, &n);
 
-	if (access(REAL_RSYNC, X_OK) == 0) {
-		tc = h_root_tcase(s, "real", setup_tree, teardown);
-		T(test_real_no_overwrite);
-		T(test_swap_pull);
-		T(test_swap_push);
-		/* Only the kernel wall contains these two. */
-		if (wall_abi() > 0) {
-			T(test_swap_pull_relative);
-			T(test_swap_push_new);
-		} else
-			fprintf(stderr, "rsync suite: skipped 2 tests (this "
-			    "kernel has no Landlock)\n");
-	} else
-		fprintf(stderr, "rsync suite: skipped 5 tests (no %s)\n",
-		    REAL_RSYNC);
+	/* These change the stand-in or plant links and files: their own. */
+	tc = h_root_tcase(s, "confine", setup_tree, teardown);
+	h_add_rows(tc, test_confine_root, NROWS(confinecmds), &n);
+
+	tc = h_root_tcase(s, "links", setup_tree, teardown);
+	h_add_rows(tc, test_symlink_escape, NROWS(escapes), &n);
+	h_add(tc, test_symlink_inside, &n);
+	h_add(tc, test_wildcard_literal, &n);
+	h_add(tc, test_bounded_work, &n);
 
 	if (!h_root())
 		h_skipped("rsync", n);

@@ -8,18 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "policy.h"
 #include "rsyncargs.h"
 #include "words.h"
 
 Suite	*make_suite_rsyncargs(void);
 
-#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
-#define CORPUS		"tests/data/rsync-3.5-client-commands.tsv"
-
 #define ANY	(RO_PUSH | RO_PULL | RO_LIST)
-#define PUSH	"rsync --server -logDtprze.iLsfxCIvu "
-#define PULL	"rsync --server --sender -logDtprze.iLsfxCIvu "
 #define DEST	" . backup/laptop/"
 
 /* Split cmd and check it; the words are freed before returning. */
@@ -38,59 +34,40 @@ check(const char *cmd, unsigned ro, struct rsync_req *req, char *err,
 	return rv;
 }
 
-/* (1) Every line of the corpus gets the verdict it lists. */
-static int
-corpus_line(char *line, size_t lineno)
+/* (1) Every row of the corpus gets the verdict it lists. */
+static void
+corpus_row(const struct h_corpus *c, const struct h_corpus_row *r)
 {
 	struct rsync_req req;
-	char *dir, *opts, *cmd, *verdict, err[256];
+	char err[256];
 	int rv;
 
-	line[strcspn(line, "\n")] = '\0';
-	if (line[0] == '#' || line[0] == '\0')
-		return 0;
-	dir = strsep(&line, "\t");
-	opts = strsep(&line, "\t");
-	cmd = strsep(&line, "\t");
-	verdict = strsep(&line, "\t");
-	ck_assert_msg(verdict != NULL && line == NULL,
-	    "line %zu: not 4 columns", lineno);
-	rv = check(cmd, ANY, &req, err, sizeof(err));
-	if (strcmp(verdict, "permit") == 0) {
-		ck_assert_msg(rv == 0, "line %zu (%s %s): denied: %s",
-		    lineno, dir, opts, err);
-		ck_assert_msg(!!(req.flags & RF_SENDER) ==
-		    (strcmp(dir, "pull") == 0), "line %zu: direction", lineno);
+	rv = check(r->cmd, ANY, &req, err, sizeof(err));
+	if (r->permit) {
+		ck_assert_msg(rv == 0, "%s:%zu (%s): denied: %s", c->path,
+		    r->line, r->opts, err);
+		ck_assert_msg(!!(req.flags & RF_SENDER) == r->pull,
+		    "%s:%zu: direction", c->path, r->line);
 		rsync_req_free(&req);
 	} else {
-		ck_assert_msg(strcmp(verdict, "deny") == 0,
-		    "line %zu: verdict %s", lineno, verdict);
-		ck_assert_msg(rv == -1, "line %zu (%s %s): permitted", lineno,
-		    dir, opts);
-		ck_assert_msg(err[0] != '\0', "line %zu: no reason", lineno);
+		ck_assert_msg(rv == -1, "%s:%zu (%s): permitted", c->path,
+		    r->line, r->opts);
+		ck_assert_msg(err[0] != '\0', "%s:%zu: no reason", c->path,
+		    r->line);
 	}
-	return 1;
 }
 
 START_TEST(test_corpus)
 {
-	const char *srcdir;
-	char path[1024], *line = NULL;
-	size_t cap = 0, lineno = 0, rows = 0;
-	FILE *fp;
-	int n;
+	struct h_corpus c;
+	char err[PATH_MAX + 128];
+	size_t i;
 
-	if ((srcdir = getenv("srcdir")) == NULL)
-		srcdir = ".";
-	n = snprintf(path, sizeof(path), "%s/%s", srcdir, CORPUS);
-	ck_assert(n > 0 && (size_t)n < sizeof(path));
-	fp = fopen(path, "r");
-	ck_assert_msg(fp != NULL, "cannot open %s", path);
-	while (getline(&line, &cap, fp) != -1)
-		rows += (size_t)corpus_line(line, ++lineno);
-	free(line);
-	fclose(fp);
-	ck_assert_msg(rows >= 150, "only %zu corpus rows", rows);
+	ck_assert_msg(h_corpus_read(&c, err, sizeof(err)) == 0, "%s", err);
+	for (i = 0; i < c.n; i++)
+		corpus_row(&c, &c.row[i]);
+	ck_assert_msg(c.n >= 150, "only %zu corpus rows", c.n);
+	h_corpus_free(&c);
 }
 END_TEST
 
@@ -107,49 +84,49 @@ static const struct {
 	{ "rsync --server -e'.iL sh' . x", "-e/--rsh" },
 	{ "rsync --server --rsh=ssh . x", "--rsh" },
 	{ "rsync --server --rsh ssh . x", "--rsh" },
-	{ PUSH "--rsync-path=/tmp/evil" DEST, "--rsync-path" },
-	{ PUSH "--daemon" DEST, "--daemon" },
-	{ PUSH "--config=/tmp/rsyncd.conf" DEST, "--config" },
-	{ PUSH "--dparam=path=/" DEST, "--dparam" },
-	{ PUSH "-M--fake-super" DEST, "--remote-option/-M" },
+	{ H_PUSH_PREFIX "--rsync-path=/tmp/evil" DEST, "--rsync-path" },
+	{ H_PUSH_PREFIX "--daemon" DEST, "--daemon" },
+	{ H_PUSH_PREFIX "--config=/tmp/rsyncd.conf" DEST, "--config" },
+	{ H_PUSH_PREFIX "--dparam=path=/" DEST, "--dparam" },
+	{ H_PUSH_PREFIX "-M--fake-super" DEST, "--remote-option/-M" },
 	{ "rsync --server -vM--delete . x", "-M" },
-	{ PUSH "--remote-option=--delete" DEST, "--remote-option" },
-	{ PUSH "--log-file=/tmp/x" DEST, "--log-file" },
-	{ PUSH "--log-file-format=%n" DEST, "--log-file-format" },
-	{ PUSH "--write-batch=/tmp/b" DEST, "--write-batch" },
-	{ PUSH "--read-batch=/tmp/b" DEST, "--read-batch" },
-	{ PUSH "--only-write-batch=X" DEST, "--only-write-batch" },
-	{ PUSH "--copy-devices" DEST, "--copy-devices" },
-	{ PUSH "--write-devices" DEST, "--write-devices" },
-	{ PUSH "--no-munge-links" DEST, "--no-munge-links" },
+	{ H_PUSH_PREFIX "--remote-option=--delete" DEST, "--remote-option" },
+	{ H_PUSH_PREFIX "--log-file=/tmp/x" DEST, "--log-file" },
+	{ H_PUSH_PREFIX "--log-file-format=%n" DEST, "--log-file-format" },
+	{ H_PUSH_PREFIX "--write-batch=/tmp/b" DEST, "--write-batch" },
+	{ H_PUSH_PREFIX "--read-batch=/tmp/b" DEST, "--read-batch" },
+	{ H_PUSH_PREFIX "--only-write-batch=X" DEST, "--only-write-batch" },
+	{ H_PUSH_PREFIX "--copy-devices" DEST, "--copy-devices" },
+	{ H_PUSH_PREFIX "--write-devices" DEST, "--write-devices" },
+	{ H_PUSH_PREFIX "--no-munge-links" DEST, "--no-munge-links" },
 	{ "rsync --server -slogDtpre.iLsfxCIvu", "-s" },
 	{ "rsync --server --sender -slogDtpre.iLsfxCIvu . x", "drop -s" },
-	{ PUSH "--protect-args" DEST, "--protect-args" },
-	{ PUSH "--secluded-args" DEST, "--secluded-args" },
-	{ PUSH "--debug=ALL" DEST, "--debug" },
+	{ H_PUSH_PREFIX "--protect-args" DEST, "--protect-args" },
+	{ H_PUSH_PREFIX "--secluded-args" DEST, "--secluded-args" },
+	{ H_PUSH_PREFIX "--debug=ALL" DEST, "--debug" },
 	{ "rsync --server --sender -vLe.iLsfx . x", "--copy-links/-L" },
-	{ PUSH "--copy-links" DEST, "--copy-links" },
+	{ H_PUSH_PREFIX "--copy-links" DEST, "--copy-links" },
 	{ "rsync --server --sender -ke.iLsfx . x", "--copy-dirlinks/-k" },
-	{ PUSH "--copy-dirlinks" DEST, "--copy-dirlinks" },
+	{ H_PUSH_PREFIX "--copy-dirlinks" DEST, "--copy-dirlinks" },
 	{ "rsync --server -Ke.iLsfx . x", "--keep-dirlinks/-K" },
-	{ PUSH "--keep-dirlinks" DEST, "--keep-dirlinks" },
-	{ PUSH "--copy-unsafe-links" DEST, "--copy-unsafe-links" },
-	{ PUSH "--insecure-links" DEST, "--insecure-links" },
-	{ PUSH "--confine-root=/" DEST, "--confine-root" },
-	{ PUSH "--copy-as=root" DEST, "--copy-as" },
-	{ PUSH "--password-file=/etc/shadow" DEST, "--password-file" },
-	{ PUSH "--address=0.0.0.0" DEST, "--address" },
-	{ PUSH "--port=873" DEST, "--port" },
-	{ PUSH "--sockopts=SO_DEBUG" DEST, "--sockopts" },
-	{ PUSH "--early-input=/etc/shadow" DEST, "--early-input" },
-	{ PUSH "--no-detach" DEST, "--no-detach" },
-	{ PUSH "--filter=merge\\ /etc/x" DEST, "--filter" },
-	{ PUSH "--exclude-from=/etc/shadow" DEST, "--exclude-from" },
+	{ H_PUSH_PREFIX "--keep-dirlinks" DEST, "--keep-dirlinks" },
+	{ H_PUSH_PREFIX "--copy-unsafe-links" DEST, "--copy-unsafe-links" },
+	{ H_PUSH_PREFIX "--insecure-links" DEST, "--insecure-links" },
+	{ H_PUSH_PREFIX "--confine-root=/" DEST, "--confine-root" },
+	{ H_PUSH_PREFIX "--copy-as=root" DEST, "--copy-as" },
+	{ H_PUSH_PREFIX "--password-file=/etc/shadow" DEST, "--password-file" },
+	{ H_PUSH_PREFIX "--address=0.0.0.0" DEST, "--address" },
+	{ H_PUSH_PREFIX "--port=873" DEST, "--port" },
+	{ H_PUSH_PREFIX "--sockopts=SO_DEBUG" DEST, "--sockopts" },
+	{ H_PUSH_PREFIX "--early-input=/etc/shadow" DEST, "--early-input" },
+	{ H_PUSH_PREFIX "--no-detach" DEST, "--no-detach" },
+	{ H_PUSH_PREFIX "--filter=merge\\ /etc/x" DEST, "--filter" },
+	{ H_PUSH_PREFIX "--exclude-from=/etc/shadow" DEST, "--exclude-from" },
 	{ "rsync --server -vf/x . x", "-f" },
 	{ "rsync --server -vT/tmp . x", "-T" },
-	{ PUSH "--server" DEST, "--server" },
+	{ H_PUSH_PREFIX "--server" DEST, "--server" },
 	{ "rsync --server -v --sender . x", "--sender" },
-	{ PUSH "--" DEST, "'--'" },
+	{ H_PUSH_PREFIX "--" DEST, "'--'" },
 };
 
 START_TEST(test_always)
@@ -175,81 +152,87 @@ static const struct {
 	const char	*needle2;
 } pol[] = {
 	/* direction */
-	{ PUSH DEST, RO_PULL, -1, "push not permitted by policy", NULL },
-	{ PULL ". a", RO_PUSH, -1, "pull not permitted by policy", NULL },
-	{ PUSH DEST, RO_LIST, -1, "push not permitted", NULL },
-	{ PULL ". a", RO_LIST, -1, "pull not permitted", NULL },
-	{ PUSH DEST, RO_PUSH, 0, NULL, NULL },
-	{ PULL ". a", RO_PULL, 0, NULL, NULL },
-	{ PULL "--list-only . a", RO_PULL, 0, NULL, NULL },
-	{ PUSH "--list-only" DEST, RO_PULL, -1, "push not permitted", NULL },
+	{ H_PUSH_PREFIX DEST, RO_PULL, -1, "push not permitted by policy",
+	    NULL },
+	{ H_PULL_PREFIX ". a", RO_PUSH, -1, "pull not permitted by policy",
+	    NULL },
+	{ H_PUSH_PREFIX DEST, RO_LIST, -1, "push not permitted", NULL },
+	{ H_PULL_PREFIX ". a", RO_LIST, -1, "pull not permitted", NULL },
+	{ H_PUSH_PREFIX DEST, RO_PUSH, 0, NULL, NULL },
+	{ H_PULL_PREFIX ". a", RO_PULL, 0, NULL, NULL },
+	{ H_PULL_PREFIX "--list-only . a", RO_PULL, 0, NULL, NULL },
+	{ H_PUSH_PREFIX "--list-only" DEST, RO_PULL, -1, "push not permitted",
+	    NULL },
 	/* no-delete */
-	{ PUSH "--delete" DEST, RO_PUSH | RO_NODELETE, -1, "--delete ",
+	{ H_PUSH_PREFIX "--delete" DEST, RO_PUSH | RO_NODELETE, -1, "--delete ",
 	    "no-delete" },
-	{ PUSH "--del" DEST, RO_PUSH | RO_NODELETE, -1, "--del ",
+	{ H_PUSH_PREFIX "--del" DEST, RO_PUSH | RO_NODELETE, -1, "--del ",
 	    "no-delete" },
-	{ PUSH "--delete-before" DEST, RO_PUSH | RO_NODELETE, -1,
+	{ H_PUSH_PREFIX "--delete-before" DEST, RO_PUSH | RO_NODELETE, -1,
 	    "--delete-before", "no-delete" },
-	{ PUSH "--delete-during" DEST, RO_PUSH | RO_NODELETE, -1,
+	{ H_PUSH_PREFIX "--delete-during" DEST, RO_PUSH | RO_NODELETE, -1,
 	    "--delete-during", "no-delete" },
-	{ PUSH "--delete-delay" DEST, RO_PUSH | RO_NODELETE, -1,
+	{ H_PUSH_PREFIX "--delete-delay" DEST, RO_PUSH | RO_NODELETE, -1,
 	    "--delete-delay", "no-delete" },
-	{ PUSH "--delete-after" DEST, RO_PUSH | RO_NODELETE, -1,
+	{ H_PUSH_PREFIX "--delete-after" DEST, RO_PUSH | RO_NODELETE, -1,
 	    "--delete-after", "no-delete" },
-	{ PUSH "--delete-excluded" DEST, RO_PUSH | RO_NODELETE, -1,
+	{ H_PUSH_PREFIX "--delete-excluded" DEST, RO_PUSH | RO_NODELETE, -1,
 	    "--delete-excluded", "no-delete" },
-	{ PUSH "--delete-missing-args" DEST, RO_PUSH | RO_NODELETE, -1,
+	{ H_PUSH_PREFIX "--delete-missing-args" DEST, RO_PUSH | RO_NODELETE, -1,
 	    "--delete-missing-args", "no-delete" },
-	{ PUSH "--remove-source-files" DEST, RO_PUSH | RO_NODELETE, -1,
+	{ H_PUSH_PREFIX "--remove-source-files" DEST, RO_PUSH | RO_NODELETE, -1,
 	    "--remove-source-files", "no-delete" },
-	{ PUSH "--remove-sent-files" DEST, RO_PUSH | RO_NODELETE, -1,
+	{ H_PUSH_PREFIX "--remove-sent-files" DEST, RO_PUSH | RO_NODELETE, -1,
 	    "--remove-sent-files", "no-delete" },
-	{ PUSH "--force" DEST, RO_PUSH | RO_NODELETE, -1, "--force",
+	{ H_PUSH_PREFIX "--force" DEST, RO_PUSH | RO_NODELETE, -1, "--force",
 	    "no-delete" },
-	{ PUSH "--max-delete=10" DEST, RO_PUSH | RO_NODELETE, 0, NULL, NULL },
-	{ PUSH "--inplace -b --suffix=.bak" DEST, RO_PUSH | RO_NODELETE, 0,
-	    NULL, NULL },
+	{ H_PUSH_PREFIX "--max-delete=10" DEST, RO_PUSH | RO_NODELETE, 0, NULL,
+	    NULL },
+	{ H_PUSH_PREFIX "--inplace -b --suffix=.bak" DEST,
+	    RO_PUSH | RO_NODELETE, 0, NULL, NULL },
 	/* --remove-source-files on a pull deletes here: needs push too */
-	{ PULL "--remove-source-files . a", RO_PULL, -1,
+	{ H_PULL_PREFIX "--remove-source-files . a", RO_PULL, -1,
 	    "--remove-source-files", "push permission" },
-	{ PULL "--remove-sent-files . a", RO_PULL, -1,
+	{ H_PULL_PREFIX "--remove-sent-files . a", RO_PULL, -1,
 	    "--remove-sent-files", "push permission" },
-	{ PULL "--remove-source-files . a", RO_PULL | RO_PUSH, 0, NULL, NULL },
-	{ PULL "--remove-source-files . a", RO_PULL | RO_PUSH | RO_NODELETE,
+	{ H_PULL_PREFIX "--remove-source-files . a", RO_PULL | RO_PUSH, 0, NULL,
+	    NULL },
+	{ H_PULL_PREFIX "--remove-source-files . a",
+	    RO_PULL | RO_PUSH | RO_NODELETE,
 	    -1, "--remove-source-files", "no-delete" },
-	{ PULL "--delete-missing-args . a", RO_PULL | RO_NODELETE, -1,
+	{ H_PULL_PREFIX "--delete-missing-args . a", RO_PULL | RO_NODELETE, -1,
 	    "--delete-missing-args", "no-delete" },
 	/* no-overwrite */
-	{ PUSH "--delete" DEST, RO_PUSH | RO_NOOVERWRITE, -1, "--delete ",
+	{ H_PUSH_PREFIX "--delete" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
+	    "--delete ", "no-overwrite" },
+	{ H_PUSH_PREFIX "--delete" DEST, RO_PUSH | RO_NOOVERWRITE | RO_NODELETE,
+	    -1, "--delete ", "no-delete" },
+	{ H_PUSH_PREFIX "--delete-missing-args" DEST, RO_PUSH | RO_NOOVERWRITE,
+	    -1, "--delete-missing-args", "no-overwrite" },
+	{ H_PUSH_PREFIX "--remove-source-files" DEST, RO_PUSH | RO_NOOVERWRITE,
+	    -1, "--remove-source-files", "no-overwrite" },
+	{ H_PUSH_PREFIX "--force" DEST, RO_PUSH | RO_NOOVERWRITE, -1, "--force",
 	    "no-overwrite" },
-	{ PUSH "--delete" DEST, RO_PUSH | RO_NOOVERWRITE | RO_NODELETE, -1,
-	    "--delete ", "no-delete" },
-	{ PUSH "--delete-missing-args" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
-	    "--delete-missing-args", "no-overwrite" },
-	{ PUSH "--remove-source-files" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
-	    "--remove-source-files", "no-overwrite" },
-	{ PUSH "--force" DEST, RO_PUSH | RO_NOOVERWRITE, -1, "--force",
-	    "no-overwrite" },
-	{ PUSH "--inplace" DEST, RO_PUSH | RO_NOOVERWRITE, -1, "--inplace",
-	    "no-overwrite" },
-	{ PUSH "--append --append" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
+	{ H_PUSH_PREFIX "--inplace" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
+	    "--inplace", "no-overwrite" },
+	{ H_PUSH_PREFIX "--append --append" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
 	    "--append", "no-overwrite" },
 	{ "rsync --server -blogDtprze.iLsfxCIvu" DEST, RO_PUSH |
 	    RO_NOOVERWRITE, -1, "--backup/-b", "no-overwrite" },
-	{ PUSH "--backup" DEST, RO_PUSH | RO_NOOVERWRITE, -1, "--backup",
-	    "no-overwrite" },
-	{ PUSH "--backup-dir ../old" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
-	    "--backup-dir", "no-overwrite" },
-	{ PUSH "--suffix=.bak" DEST, RO_PUSH | RO_NOOVERWRITE, -1, "--suffix",
-	    "no-overwrite" },
-	{ PUSH "--partial-dir .rsync-partial" DEST, RO_PUSH | RO_NOOVERWRITE,
-	    -1, "--partial-dir", "no-overwrite" },
-	{ PUSH "--delay-updates" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
+	{ H_PUSH_PREFIX "--backup" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
+	    "--backup", "no-overwrite" },
+	{ H_PUSH_PREFIX "--backup-dir ../old" DEST, RO_PUSH | RO_NOOVERWRITE,
+	    -1, "--backup-dir", "no-overwrite" },
+	{ H_PUSH_PREFIX "--suffix=.bak" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
+	    "--suffix", "no-overwrite" },
+	{ H_PUSH_PREFIX "--partial-dir .rsync-partial" DEST,
+	    RO_PUSH | RO_NOOVERWRITE, -1, "--partial-dir", "no-overwrite" },
+	{ H_PUSH_PREFIX "--delay-updates" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
 	    "--delay-updates", "no-overwrite" },
-	{ PUSH "--ignore-existing --existing --max-delete=1" DEST,
+	{ H_PUSH_PREFIX "--ignore-existing --existing --max-delete=1" DEST,
 	    RO_PUSH | RO_NOOVERWRITE, 0, NULL, NULL },
-	{ PUSH "--partial" DEST, RO_PUSH | RO_NOOVERWRITE, -1, "--partial",
-	    "no-overwrite" },
+	{ H_PUSH_PREFIX "--partial" DEST, RO_PUSH | RO_NOOVERWRITE, -1,
+	    "--partial", "no-overwrite" },
 	{ "rsync --server -ucIlogDtprze.iLsfxCIvu --link-dest ../prev "
 	    "--temp-dir tmp --compare-dest=../b" DEST, RO_PUSH |
 	    RO_NOOVERWRITE, 0, NULL, NULL },
@@ -289,15 +272,15 @@ static const struct {
 	    "unexpected argument before '.': backup/" },
 	{ "rsync --server", -1, "missing '.'" },
 	{ "rsync --server --sender", -1, "missing '.'" },
-	{ PUSH ". -x", -1, "options after '.'" },
-	{ PUSH ". --rsh=sh", -1, "options after '.'" },
-	{ PULL ". a --delete", -1, "options after '.'" },
-	{ PUSH ". a b", -1, "exactly one" },
-	{ PUSH ".", -1, "exactly one" },
-	{ PUSH ". ''", -1, "empty path" },
-	{ PULL ".", -1, "no source path" },
-	{ PULL ". a b c", 0, NULL },
-	{ PUSH ". .", 0, NULL },
+	{ H_PUSH_PREFIX ". -x", -1, "options after '.'" },
+	{ H_PUSH_PREFIX ". --rsh=sh", -1, "options after '.'" },
+	{ H_PULL_PREFIX ". a --delete", -1, "options after '.'" },
+	{ H_PUSH_PREFIX ". a b", -1, "exactly one" },
+	{ H_PUSH_PREFIX ".", -1, "exactly one" },
+	{ H_PUSH_PREFIX ". ''", -1, "empty path" },
+	{ H_PULL_PREFIX ".", -1, "no source path" },
+	{ H_PULL_PREFIX ". a b c", 0, NULL },
+	{ H_PUSH_PREFIX ". .", 0, NULL },
 	/* The verb itself is the command table's (test_decide.c). */
 	{ "rsync", -1, "not an rsync" },
 	{ "", -1, "not an rsync" },
@@ -307,28 +290,31 @@ static const struct {
 	{ "rsync --server - . x", -1, "unexpected argument" },
 	{ "rsync --server -v --sender . x", -1, "--sender" },
 	/* unknown options */
-	{ PUSH "--foo" DEST, -1, "unknown option --foo" },
-	{ PUSH "--foo=bar" DEST, -1, "unknown option --foo" },
-	{ PUSH "--deletex" DEST, -1, "unknown option --deletex" },
-	{ PUSH "--delet" DEST, -1, "unknown option --delet" },
+	{ H_PUSH_PREFIX "--foo" DEST, -1, "unknown option --foo" },
+	{ H_PUSH_PREFIX "--foo=bar" DEST, -1, "unknown option --foo" },
+	{ H_PUSH_PREFIX "--deletex" DEST, -1, "unknown option --deletex" },
+	{ H_PUSH_PREFIX "--delet" DEST, -1, "unknown option --delet" },
 	{ "rsync --server -vZ . x", -1, "unknown option -Z" },
 	{ "rsync --server -va . x", -1, "unknown option -a" },
 	{ "rsync --server -v\xc3\xa9 . x", -1, "unknown option -\\xc3" },
 	/* flags take no value */
-	{ PUSH "--delete=yes" DEST, -1, "--delete does not take a value" },
-	{ PUSH "--stats=" DEST, -1, "--stats does not take a value" },
+	{ H_PUSH_PREFIX "--delete=yes" DEST, -1,
+	    "--delete does not take a value" },
+	{ H_PUSH_PREFIX "--stats=" DEST, -1, "--stats does not take a value" },
 	/* numbers */
-	{ PUSH "--timeout=60" DEST, 0, NULL },
-	{ PUSH "--timeout 60" DEST, 0, NULL },
-	{ PUSH "--timeout=abc" DEST, -1, "bad value for --timeout" },
-	{ PUSH "--timeout=" DEST, -1, "bad value for --timeout" },
-	{ PUSH "--timeout=+6" DEST, -1, "bad value for --timeout" },
-	{ PUSH "--timeout=99999999999" DEST, -1, "bad value for --timeout" },
-	{ PUSH "--timeout" DEST, -1, "bad value for --timeout" },
+	{ H_PUSH_PREFIX "--timeout=60" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--timeout 60" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--timeout=abc" DEST, -1, "bad value for --timeout" },
+	{ H_PUSH_PREFIX "--timeout=" DEST, -1, "bad value for --timeout" },
+	{ H_PUSH_PREFIX "--timeout=+6" DEST, -1, "bad value for --timeout" },
+	{ H_PUSH_PREFIX "--timeout=99999999999" DEST, -1,
+	    "bad value for --timeout" },
+	{ H_PUSH_PREFIX "--timeout" DEST, -1, "bad value for --timeout" },
 	{ "rsync --server --timeout", -1, "--timeout needs a value" },
-	{ PUSH "--max-delete=-1" DEST, 0, NULL },
-	{ PUSH "--max-delete -1" DEST, 0, NULL },
-	{ PUSH "--compress-level=9 --checksum-seed=32761" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--max-delete=-1" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--max-delete -1" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--compress-level=9 --checksum-seed=32761" DEST, 0,
+	    NULL },
 	{ "rsync --server -B8192 . x", 0, NULL },
 	{ "rsync --server -vB8192 . x", 0, NULL },
 	{ "rsync --server -B . x", -1, "-B needs its value attached" },
@@ -337,45 +323,51 @@ static const struct {
 	{ "rsync --server -@-1 . x", 0, NULL },
 	{ "rsync --server -@2 . x", 0, NULL },
 	{ "rsync --server -@ . x", -1, "-@ needs" },
-	{ PUSH "--block-size=8k" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--block-size=8k" DEST, 0, NULL },
 	/* sizes: digits from 3.2 on, the user's text from 3.0 and 3.1 */
-	{ PUSH "--max-size=104857600" DEST, 0, NULL },
-	{ PUSH "--max-size 100m" DEST, 0, NULL },
-	{ PUSH "--min-size=1.5G" DEST, 0, NULL },
-	{ PUSH "--max-size=10KiB+1" DEST, 0, NULL },
-	{ PUSH "--max-size=1MB-1" DEST, 0, NULL },
-	{ PUSH "--max-alloc=1g --bwlimit=1000" DEST, 0, NULL },
-	{ PUSH "--max-size=1e9" DEST, -1, "bad value for --max-size" },
-	{ PUSH "--max-size=10x" DEST, -1, "bad value for --max-size" },
-	{ PUSH "--max-size=.5" DEST, -1, "bad value for --max-size" },
-	{ PUSH "--max-size=" DEST, -1, "bad value for --max-size" },
-	{ PUSH "--bwlimit=1m+2" DEST, -1, "bad value for --bwlimit" },
+	{ H_PUSH_PREFIX "--max-size=104857600" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--max-size 100m" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--min-size=1.5G" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--max-size=10KiB+1" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--max-size=1MB-1" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--max-alloc=1g --bwlimit=1000" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--max-size=1e9" DEST, -1, "bad value for --max-size" },
+	{ H_PUSH_PREFIX "--max-size=10x" DEST, -1, "bad value for --max-size" },
+	{ H_PUSH_PREFIX "--max-size=.5" DEST, -1, "bad value for --max-size" },
+	{ H_PUSH_PREFIX "--max-size=" DEST, -1, "bad value for --max-size" },
+	{ H_PUSH_PREFIX "--bwlimit=1m+2" DEST, -1, "bad value for --bwlimit" },
 	/* text values */
-	{ PUSH "--iconv=latin1 --iconv=UTF-8 --iconv=." DEST, 0, NULL },
-	{ PUSH "--iconv=utf8//TRANSLIT" DEST, -1, "bad value for --iconv" },
-	{ PUSH "--checksum-choice=xxh128 --compress-choice=zstd" DEST, 0,
+	{ H_PUSH_PREFIX "--iconv=latin1 --iconv=UTF-8 --iconv=." DEST, 0,
 	    NULL },
-	{ PUSH "--checksum-choice=x\\ y" DEST, -1,
+	{ H_PUSH_PREFIX "--iconv=utf8//TRANSLIT" DEST, -1,
+	    "bad value for --iconv" },
+	{ H_PUSH_PREFIX "--checksum-choice=xxh128 --compress-choice=zstd" DEST,
+	    0, NULL },
+	{ H_PUSH_PREFIX "--checksum-choice=x\\ y" DEST, -1,
 	    "bad value for --checksum-choice" },
-	{ PUSH "--info=NAME2,DEL,STATS3 --stderr=errors" DEST, 0, NULL },
-	{ PUSH "--info=a/b" DEST, -1, "bad value for --info" },
-	{ PUSH "--usermap=*:backup --groupmap=1000:backup" DEST, 0, NULL },
-	{ PUSH "--usermap=a:b/c" DEST, -1, "bad value for --usermap" },
-	{ PUSH "--log-format=%i%I --log-format=X" DEST, 0, NULL },
-	{ PUSH "--log-format='%n %L'" DEST, -1, "bad value for --log-format" },
-	{ PUSH "--skip-compress=gz/jpg/mp[34]/7z" DEST, 0, NULL },
-	{ PUSH "--suffix=.bak --suffix= --suffix=-old" DEST, 0, NULL },
-	{ PUSH "--suffix .bak" DEST, 0, NULL },
-	{ PUSH "--suffix -old" DEST, -1, "may not start with '-'" },
-	{ PUSH "--suffix=a/b" DEST, -1, "bad value for --suffix" },
-	{ PUSH "--usermap=caf\xc3\xa9:x" DEST, -1, "bad value for --usermap" },
+	{ H_PUSH_PREFIX "--info=NAME2,DEL,STATS3 --stderr=errors" DEST, 0,
+	    NULL },
+	{ H_PUSH_PREFIX "--info=a/b" DEST, -1, "bad value for --info" },
+	{ H_PUSH_PREFIX "--usermap=*:backup --groupmap=1000:backup" DEST, 0,
+	    NULL },
+	{ H_PUSH_PREFIX "--usermap=a:b/c" DEST, -1, "bad value for --usermap" },
+	{ H_PUSH_PREFIX "--log-format=%i%I --log-format=X" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--log-format='%n %L'" DEST, -1,
+	    "bad value for --log-format" },
+	{ H_PUSH_PREFIX "--skip-compress=gz/jpg/mp[34]/7z" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--suffix=.bak --suffix= --suffix=-old" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--suffix .bak" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--suffix -old" DEST, -1, "may not start with '-'" },
+	{ H_PUSH_PREFIX "--suffix=a/b" DEST, -1, "bad value for --suffix" },
+	{ H_PUSH_PREFIX "--usermap=caf\xc3\xa9:x" DEST, -1,
+	    "bad value for --usermap" },
 	/* path values */
-	{ PUSH "--link-dest -x" DEST, -1, "may not start with '-'" },
-	{ PUSH "--link-dest=" DEST, -1, "bad value for --link-dest" },
-	{ PUSH "--link-dest ." DEST, 0, NULL },
-	{ PUSH "--files-from -" DEST, 0, NULL },
-	{ PUSH "--files-from=- --from0" DEST, 0, NULL },
-	{ PUSH "--temp-dir" DEST, -1, "unexpected argument" },
+	{ H_PUSH_PREFIX "--link-dest -x" DEST, -1, "may not start with '-'" },
+	{ H_PUSH_PREFIX "--link-dest=" DEST, -1, "bad value for --link-dest" },
+	{ H_PUSH_PREFIX "--link-dest ." DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--files-from -" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--files-from=- --from0" DEST, 0, NULL },
+	{ H_PUSH_PREFIX "--temp-dir" DEST, -1, "unexpected argument" },
 	/* the capability string */
 	{ "rsync --server -e. . x", 0, NULL },
 	{ "rsync --server -e.iLsfxCIvu . x", 0, NULL },
@@ -493,10 +485,12 @@ static const struct {
 	int		 pkind[8];
 	const char	*paths[8];
 } ext[] = {
-	{ PUSH "--link-dest ../prev" DEST, 0, { "-logDtprze.iLsfxCIvu" },
+	{ H_PUSH_PREFIX "--link-dest ../prev" DEST, 0,
+	    { "-logDtprze.iLsfxCIvu" },
 	    { "link-dest" }, { "../prev" }, { RP_DESTREL },
 	    { "backup/laptop/" } },
-	{ PUSH "--link-dest=../prev" DEST, 0, { "-logDtprze.iLsfxCIvu" },
+	{ H_PUSH_PREFIX "--link-dest=../prev" DEST, 0,
+	    { "-logDtprze.iLsfxCIvu" },
 	    { "link-dest" }, { "../prev" }, { RP_DESTREL },
 	    { "backup/laptop/" } },
 	{ "rsync --server --sender -logDtpRe.LsfxCIvu --files-from=- --from0"
@@ -517,22 +511,23 @@ static const struct {
 	{ "rsync --server -v --suffix .bak --timeout 5 --bwlimit=9" DEST, 0,
 	    { "-v", "--suffix", ".bak", "--timeout", "5", "--bwlimit=9" },
 	    { NULL }, { NULL }, { 0 }, { "backup/laptop/" } },
-	{ PULL ". a dir\\ with\\ space/ dir/*.txt", RF_SENDER,
+	{ H_PULL_PREFIX ". a dir\\ with\\ space/ dir/*.txt", RF_SENDER,
 	    { "-logDtprze.iLsfxCIvu" }, { NULL }, { NULL }, { 0 },
 	    { "a", "dir with space/", "dir/*.txt" } },
-	{ PUSH "--ignore-existing" DEST, RF_IGNEXIST,
+	{ H_PUSH_PREFIX "--ignore-existing" DEST, RF_IGNEXIST,
 	    { "-logDtprze.iLsfxCIvu", "--ignore-existing" } , { NULL },
 	    { NULL }, { 0 }, { "backup/laptop/" } },
-	{ PUSH "--munge-links --fake-super" DEST, RF_MUNGE | RF_FAKESUPER,
+	{ H_PUSH_PREFIX "--munge-links --fake-super" DEST,
+	    RF_MUNGE | RF_FAKESUPER,
 	    { "-logDtprze.iLsfxCIvu", "--munge-links", "--fake-super" },
 	    { NULL }, { NULL }, { 0 }, { "backup/laptop/" } },
-	{ PULL "--list-only . a", RF_SENDER | RF_LISTONLY,
+	{ H_PULL_PREFIX "--list-only . a", RF_SENDER | RF_LISTONLY,
 	    { "-logDtprze.iLsfxCIvu", "--list-only" }, { NULL }, { NULL },
 	    { 0 }, { "a" } },
-	{ PUSH "--delete-after" DEST, RF_DELETE,
+	{ H_PUSH_PREFIX "--delete-after" DEST, RF_DELETE,
 	    { "-logDtprze.iLsfxCIvu", "--delete-after" }, { NULL }, { NULL },
 	    { 0 }, { "backup/laptop/" } },
-	{ PUSH "--max-delete=0" DEST, RF_DELETE,
+	{ H_PUSH_PREFIX "--max-delete=0" DEST, RF_DELETE,
 	    { "-logDtprze.iLsfxCIvu", "--max-delete=0" }, { NULL }, { NULL },
 	    { 0 }, { "backup/laptop/" } },
 	{ "rsync --server -R --no-relative" DEST, 0,
@@ -579,14 +574,15 @@ START_TEST(test_refusal_state)
 	char err[8];
 
 	memset(err, 'x', sizeof(err));
-	ck_assert_int_eq(check(PUSH "--link-dest ../p --rsh=x" DEST, ANY, &req,
-	    err, sizeof(err)), -1);
+	ck_assert_int_eq(check(H_PUSH_PREFIX "--link-dest ../p --rsh=x" DEST,
+	    ANY, &req, err, sizeof(err)), -1);
 	ck_assert_ptr_null(req.opts);
 	ck_assert_ptr_null(req.popts);
 	ck_assert_ptr_null(req.paths);
 	ck_assert_uint_eq(req.nopts + req.npopts + req.npaths + req.flags, 0);
 	ck_assert_uint_eq(strlen(err), sizeof(err) - 1);
-	ck_assert_int_eq(check(PUSH "--daemon" DEST, ANY, &req, NULL, 0), -1);
+	ck_assert_int_eq(check(H_PUSH_PREFIX "--daemon" DEST, ANY, &req,
+	    NULL, 0), -1);
 	rsync_req_free(&req);
 }
 END_TEST

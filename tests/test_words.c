@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "words.h"
 
 Suite	*make_suite_words(void);
 
-#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXW		8
 
 struct okrow {
@@ -166,26 +166,27 @@ END_TEST
 START_TEST(test_sh_agrees)
 {
 	const struct okrow *r = &okrows[_i];
-	char cmd[512], out[1024], *p;
-	size_t len, i;
-	FILE *fp;
+	char cmd[512], *argv[] = { "sh", "-c", cmd, NULL };
+	const char *p, *end;
+	struct h_res res;
+	size_t i;
 	int n;
 
 	n = snprintf(cmd, sizeof(cmd), "set -f; printf '%%s\\0' X %s", r->in);
 	ck_assert(n > 0 && (size_t)n < sizeof(cmd));
-	ck_assert_ptr_nonnull(fp = popen(cmd, "r"));
-	len = fread(out, 1, sizeof(out), fp);
-	ck_assert_int_eq(pclose(fp), 0);
-	ck_assert(len < sizeof(out) && len >= 2 && out[len - 1] == '\0');
-	ck_assert_str_eq(out, "X");
-	p = out + 2;
+	h_run(&res, "/bin/sh", argv, NULL);
+	ck_assert_msg(res.status == 0, "sh: exit %d: %s", res.status, res.err);
+	end = res.out + res.outlen;
+	ck_assert(res.outlen >= 2 && end[-1] == '\0');
+	ck_assert_str_eq(res.out, "X");
+	p = res.out + 2;
 	for (i = 0; i < r->n; i++) {
-		ck_assert_msg(p < out + len, "\"%s\": sh made fewer words",
-		    r->in);
+		ck_assert_msg(p < end, "\"%s\": sh made fewer words", r->in);
 		ck_assert_str_eq(p, r->want[i]);
 		p += strlen(p) + 1;
 	}
-	ck_assert_msg(p == out + len, "\"%s\": sh made more words", r->in);
+	ck_assert_msg(p == end, "\"%s\": sh made more words", r->in);
+	h_res_free(&res);
 }
 END_TEST
 

@@ -704,6 +704,9 @@ for s in "${scenarios[@]}"; do
 	it_test "$name: ${s#*	}" "sc_$name"
 done
 echo "1..$it_ntest"
+# For make check's summary line (tests/summary.sh).
+[ -z "${RSHELL_CHECK_RESULT:-}" ] || echo "passed=$((it_ntest - it_nfail))" \
+    "failed=$it_nfail skipped=0" > "$RSHELL_CHECK_RESULT"
 if [ "$it_nfail" -gt 0 ]; then
 	echo "# $it_nfail of $it_ntest integration scenarios failed"
 	exit 1

@@ -1,0 +1,255 @@
+/*
+ * The strict logfmt reader (logfmt.h).  One pass over the line, decoding
+ * into one buffer: a decoded field is never longer than its text, so
+ * keys, values and their NULs fit in 2 * len + 2 bytes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "logfmt.h"
+
+struct cur {
+	const unsigned char	*s;
+	size_t			 len, pos;
+	char			*out;
+	const char		*why;
+};
+
+static int
+fail(struct cur *c, const char *why)
+{
+	c->why = why;
+	return -1;
+}
+
+/* Upper case only: the format's \xHH, as the writer spells it. */
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Length of the UTF-8 sequence at p (left bytes there, *p >= 0x80) when it
+ * may stand unescaped, else 0: decoded here rather than by lead-byte
+ * ranges as the writer does, and refused when overlong, a surrogate,
+ * beyond U+10FFFF, cut short, or a C1 control (U+0080-U+009F, which
+ * terminals obey as escape sequences).
+ */
+static size_t
+u8seq(const unsigned char *p, size_t left)
+{
+	static const unsigned long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	unsigned long cp;
+	size_t n, i;
+
+	if ((*p & 0xe0) == 0xc0) {
+		n = 2;
+		cp = *p & 0x1f;
+	} else if ((*p & 0xf0) == 0xe0) {
+		n = 3;
+		cp = *p & 0x0f;
+	} else if ((*p & 0xf8) == 0xf0) {
+		n = 4;
+		cp = *p & 0x07;
+	} else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp <= 0x9f)
+		return 0;
+	return n;
+}
+
+/* Copy one character that may stand raw: printable ASCII or UTF-8. */
+static int
+rawchar(struct cur *c)
+{
+	const unsigned char *p = c->s + c->pos;
+	size_t n = 1;
+
+	if (*p < 0x20 || *p == 0x7f)
+		return fail(c, "raw control byte (the writer escapes it as "
+		    "\\xHH)");
+	if (*p >= 0x80 && (n = u8seq(p, c->len - c->pos)) == 0)
+		return fail(c, "invalid UTF-8 or a C1 control (the writer "
+		    "escapes it as \\xHH)");
+	memcpy(c->out, p, n);
+	c->out += n;
+	c->pos += n;
+	return 0;
+}
+
+static int
+key(struct cur *c)
+{
+	size_t start = c->pos;
+	unsigned char ch;
+
+	for (; c->pos < c->len; c->pos++) {
+		ch = c->s[c->pos];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		    ch == '_'))
+			break;
+		*c->out++ = (char)ch;
+	}
+	if (c->pos == start)
+		return fail(c, "expected a key (a-z, 0-9, _)");
+	if (c->pos == c->len || c->s[c->pos] != '=')
+		return fail(c, "expected '=' after the key");
+	c->pos++;
+	return 0;
+}
+
+/* A bare value: not empty, nothing that would need quotes. */
+static int
+bare(struct cur *c)
+{
+	size_t start = c->pos;
+	unsigned char ch;
+
+	while (c->pos < c->len && (ch = c->s[c->pos]) != ' ') {
+		if (ch == '"' || ch == '=' || ch == '\\')
+			return fail(c, "'\"', '=' or '\\' in a bare value "
+			    "(the writer quotes it)");
+		if (rawchar(c) == -1)
+			return -1;
+	}
+	if (c->pos == start)
+		return fail(c, "empty bare value (the writer writes \"\")");
+	return 0;
+}
+
+/* One escape at the backslash: \" \\ or \xHH. */
+static int
+escape(struct cur *c)
+{
+	const unsigned char *p = c->s + c->pos;
+	size_t left = c->len - c->pos;
+	int hi, lo;
+
+	if (left >= 2 && (p[1] == '"' || p[1] == '\\')) {
+		*c->out++ = (char)p[1];
+		c->pos += 2;
+		return 0;
+	}
+	if (left < 2 || p[1] != 'x')
+		return fail(c, "unknown escape (only \\\", \\\\ and \\xHH)");
+	if (left < 4 || (hi = hexval(p[2])) == -1 || (lo = hexval(p[3])) == -1)
+		return fail(c, "bad \\x escape (two upper-case hex digits)");
+	*c->out++ = (char)(hi << 4 | lo);
+	c->pos += 4;
+	return 0;
+}
+
+/* A quoted value, from its opening quote to past its closing one. */
+static int
+quoted(struct cur *c)
+{
+	for (c->pos++; ; ) {
+		if (c->pos == c->len)
+			return fail(c, "unterminated quoted value");
+		if (c->s[c->pos] == '"')
+			break;
+		if ((c->s[c->pos] == '\\' ? escape(c) : rawchar(c)) == -1)
+			return -1;
+	}
+	c->pos++;
+	return 0;
+}
+
+/* One key=value at c->pos into the next field of rec. */
+static int
+field(struct cur *c, struct logfmt_rec *rec)
+{
+	struct logfmt_field *f = &rec->f[rec->n];
+	char *val;
+
+	f->key = c->out;
+	if (key(c) == -1)
+		return -1;
+	*c->out++ = '\0';
+	f->val = val = c->out;
+	if ((c->pos < c->len && c->s[c->pos] == '"' ? quoted(c) : bare(c)) ==
+	    -1)
+		return -1;
+	f->vlen = (size_t)(c->out - val);
+	*c->out++ = '\0';
+	rec->n++;
+	return 0;
+}
+
+/* After a field: the end of the line, or one blank and another field. */
+static int
+separator(struct cur *c)
+{
+	if (c->s[c->pos] != ' ')
+		return fail(c, "expected a blank between fields");
+	c->pos++;
+	if (c->pos == c->len)
+		return fail(c, "a blank at the end of the line");
+	if (c->s[c->pos] == ' ')
+		return fail(c, "more than one blank between fields");
+	return 0;
+}
+
+int
+logfmt_parse(const char *line, size_t len, struct logfmt_rec *rec,
+    const char **errstr, size_t *erroff)
+{
+	struct cur c;
+
+	memset(rec, 0, sizeof(*rec));
+	memset(&c, 0, sizeof(c));
+	c.s = (const unsigned char *)line;
+	c.len = len;
+	if (len == 0)
+		fail(&c, "empty line");
+	else if ((rec->buf = c.out = malloc(2 * len + 2)) == NULL)
+		fail(&c, "out of memory");
+	while (c.why == NULL) {
+		if (rec->n == LOGFMT_MAXFIELDS) {
+			fail(&c, "too many fields");
+			break;
+		}
+		if (field(&c, rec) == -1 || c.pos == c.len)
+			break;
+		separator(&c);
+	}
+	if (c.why == NULL)
+		return 0;
+	logfmt_free(rec);
+	if (errstr != NULL)
+		*errstr = c.why;
+	if (erroff != NULL)
+		*erroff = c.pos;
+	return -1;
+}
+
+const char *
+logfmt_get(const struct logfmt_rec *rec, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < rec->n; i++)
+		if (strcmp(rec->f[i].key, key) == 0)
+			return rec->f[i].val;
+	return NULL;
+}
+
+void
+logfmt_free(struct logfmt_rec *rec)
+{
+	free(rec->buf);
+	memset(rec, 0, sizeof(*rec));
+}

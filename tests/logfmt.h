@@ -1,0 +1,47 @@
+/*
+ * A strict reader of rshell's log lines (DESIGN.md section 4), written
+ * from the format rather than from rshell/log.c, so that it catches the
+ * writer drifting from the format.  It refuses anything a report could
+ * misread: empty bare values; bare values holding '"', '=', '\' or a
+ * blank; unknown escapes and lower-case hex; raw control bytes, DEL, C1
+ * controls or invalid UTF-8 anywhere (the writer must have escaped them);
+ * unterminated quotes; doubled, leading or trailing blanks.
+ *
+ * Plain C with no globals and no output, for the tests and for anything
+ * else that reads the log: a line that is not strict logfmt is an error
+ * with a reason and the offset of the first byte at fault.
+ */
+#ifndef RSHELL_TEST_LOGFMT_H
+#define RSHELL_TEST_LOGFMT_H
+
+#include <stddef.h>
+
+#define LOGFMT_MAXFIELDS	64
+
+struct logfmt_field {
+	const char	*key;
+	const char	*val;	/* vlen bytes, a NUL after them */
+	size_t		 vlen;
+};
+
+/* One line, fields in order; keys and values live in buf. */
+struct logfmt_rec {
+	size_t			 n;
+	struct logfmt_field	 f[LOGFMT_MAXFIELDS];
+	char			*buf;
+};
+
+/*
+ * Parse the len bytes at line (no newline).  0 on success; -1 with a
+ * static reason in *errstr and the byte offset in *erroff (either may be
+ * NULL), and rec left empty.  Free a parsed rec with logfmt_free.
+ */
+int		 logfmt_parse(const char *line, size_t len,
+		    struct logfmt_rec *rec, const char **errstr,
+		    size_t *erroff);
+/* The value of the first field named key, or NULL. */
+const char	*logfmt_get(const struct logfmt_rec *rec, const char *key);
+/* Harmless on an empty or already freed rec. */
+void		 logfmt_free(struct logfmt_rec *rec);
+
+#endif
