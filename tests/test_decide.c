@@ -262,8 +262,21 @@ static const struct row {
 	{ "u", NULL, "id", 0, "command not allowed: id", 0, 0, 0, 0, NULL },
 	{ "u", NULL, "rsyncx --server . x", 0, "command not allowed: rsyncx",
 	    0, 0, 0, 0, NULL },
-	{ "u", NULL, "/usr/bin/rsync --server . x", 0, "command not allowed",
-	    0, 0, 0, 0, NULL },
+	/* any absolute path of rsync: the policy's rsync runs all the same */
+	{ "u", NULL, "/usr/bin/rsync --server " CAPS " . laptop/", 0,
+	    "/usr/bin/rsync --server " CAPS " -- . /proc/self/fd/#/", 1,
+	    DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", NULL, "/opt/rsync-3.5/bin/rsync --server --sender " CAPS
+	    " . laptop", 0, "/usr/bin/rsync --server --sender " CAPS " -- . "
+	    "/proc/self/fd/#/laptop", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", NULL, "/usr/bin/rsync2 --server . x", 0, "command not allowed: "
+	    "/usr/bin/rsync2", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "bin/rsync --server . x", 0, "command not allowed: "
+	    "bin/rsync", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "/rsync/ --server . x", 0, "command not allowed", 0, 0,
+	    0, 0, NULL },
+	{ "u", NULL, "/bin/true", 0, "command not allowed: /bin/true", 0, 0,
+	    0, 0, NULL },
 	{ "u", NULL, "LS", 0, "command not allowed", 0, 0, 0, 0, NULL },
 	{ "u", NULL, "true x", 0, "true takes no arguments", 0, 0, 0, 0,
 	    NULL },
@@ -410,7 +423,10 @@ START_TEST(t_umask)
 }
 END_TEST
 
-/* Every command of the table, and nothing else, is found by its name. */
+/*
+ * Every command of the table, and nothing else, is found by its name;
+ * rsync also by an absolute path whose last component is "rsync".
+ */
 START_TEST(t_commands)
 {
 	static const struct {
@@ -421,14 +437,29 @@ START_TEST(t_commands)
 		{ "df", DK_LIST }, { "true", DK_TRUE }, { "sh", DK_NONE },
 		{ "rsync ", DK_NONE }, { "", DK_NONE }, { "lsx", DK_NONE },
 		{ "l", DK_NONE }, { "/bin/ls", DK_NONE },
+		/* BackupPC's RsyncClientPath, --rsync-path=... */
+		{ "/usr/bin/rsync", DK_RSYNC }, { "/usr/local/bin/rsync",
+		    DK_RSYNC }, { "/rsync", DK_RSYNC }, { "//usr//bin/rsync",
+		    DK_RSYNC }, { "/opt/my rsync/bin/rsync", DK_RSYNC },
+		/* ... and names that only look like it */
+		{ "rsyncx", DK_NONE }, { "xrsync", DK_NONE },
+		{ "/usr/bin/rsync2", DK_NONE }, { "/usr/bin/xrsync", DK_NONE },
+		{ "/usr/bin/rsync ", DK_NONE }, { "bin/rsync", DK_NONE },
+		{ "./rsync", DK_NONE }, { "/rsync/", DK_NONE },
+		{ "/usr/bin/rsync/", DK_NONE }, { "/", DK_NONE },
+		{ "/usr/bin/", DK_NONE }, { "RSYNC", DK_NONE },
+		{ "/usr/bin/RSYNC", DK_NONE }, { "~/rsync", DK_NONE },
+		{ "/bin/true", DK_NONE }, { "/usr/bin/du", DK_NONE },
+		{ "/bin/df", DK_NONE },
 	};
 	const struct command *c;
 	size_t i;
 
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		c = policy_command(verbs[i].verb);
-		ck_assert_int_eq(c ? c->kind : DK_NONE, verbs[i].kind);
-		if (c != NULL)
+		ck_assert_msg((c ? c->kind : DK_NONE) == verbs[i].kind,
+		    "verb \"%s\"", verbs[i].verb);
+		if (c != NULL && verbs[i].verb[0] != '/')
 			ck_assert_str_eq(c->name, verbs[i].verb);
 	}
 	ck_assert_int_eq(policy_command("ls")->sub, LC_LS);

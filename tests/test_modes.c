@@ -311,8 +311,13 @@ static const struct {
 	{ "sh -c id", "command not allowed: sh" },
 	{ "bash -i", "command not allowed: bash" },
 	{ "scp -t backup/", "command not allowed: scp" },
-	{ "/usr/bin/rsync --server " CAPS " . backup/",
-	    "command not allowed: /usr/bin/rsync" },
+	{ "/usr/bin/rsync2 --server " CAPS " . backup/",
+	    "command not allowed: /usr/bin/rsync2" },
+	{ "bin/rsync --server " CAPS " . backup/",
+	    "command not allowed: bin/rsync" },
+	{ "/usr/bin/rsync/ --server " CAPS " . backup/",
+	    "command not allowed: /usr/bin/rsync/" },
+	{ "/bin/ls backup/", "command not allowed: /bin/ls" },
 	{ "./rsync --server " CAPS " . backup/", "command not allowed: "
 	    "./rsync" },
 	{ "FOO=1 rsync --server " CAPS " . backup/", "command not allowed: "

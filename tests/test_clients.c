@@ -1,0 +1,167 @@
+/*
+ * The command lines of clients nobody here wrote, through the rshell
+ * binary: rsync named by an absolute path (BackupPC's RsyncClientPath,
+ * --rsync-path=/usr/bin/rsync), a leading "~/" for DIRECTORY, openrsync's
+ * one-flag-a-word options.  What runs is checked from the outside by the
+ * recording stand-in, and the log line by line.
+ *
+ * The policy must be owned by root: without root these tests are left out.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
+#define CAPS		"-logDtpre.iLsfxCIvu"
+
+static struct h_fx fx;
+
+static void
+setup(void)
+{
+	h_setup(&fx);
+	h_mkdir(&fx, "backup/laptop");
+	h_file(&fx, "backup/laptop/f", "data\n");
+	h_policy(&fx, "permit push pull list root dir %s\n", fx.d);
+}
+
+static void
+teardown(void)
+{
+	h_teardown(&fx);
+}
+
+/* The field key of log line idx, copied. */
+static char *
+log_field(size_t idx, const char *key)
+{
+	struct h_logrec lr;
+	const char *v;
+	char *copy;
+
+	ck_assert_msg(h_log_get(fx.log, idx, &lr) == 0, "log line %zu", idx);
+	v = h_log_val(&lr, key);
+	copy = v != NULL ? strdup(v) : NULL;
+	h_logrec_free(&lr);
+	return copy;
+}
+
+/*
+ * Run cmd: permitted, the stand-in (the policy's rsync, whatever the
+ * client named) ran once with args (space-separated, the tree as @D@, a
+ * pinned descriptor as @FD@), and the log's cmd is logcmd (NULL: cmd
+ * itself) while run= names the policy's rsync.
+ */
+static void
+expect_run(const char *cmd, const char *args, const char *logcmd)
+{
+	char got[8192], word[4096], *p, *v;
+	struct h_rec rec;
+	struct h_res r;
+	size_t i, before = h_log_count(fx.log);
+
+	h_rshell_c(&r, &fx, cmd, NULL);
+	h_expect_permitted(&fx, &r, before, 1, cmd);
+	h_rec_read(&fx, &rec);
+	got[0] = '\0';
+	for (i = 0; i < rec.argc; i++) {
+		strlcpy(word, rec.arg[i], sizeof(word));
+		if ((p = strstr(word, "/proc/self/fd/")) != NULL) {
+			char *e = p + 14;
+
+			while (*e >= '0' && *e <= '9')
+				e++;
+			memmove(p + 4, e, strlen(e) + 1);
+			memcpy(p, "@FD@", 4);
+		}
+		if ((p = strstr(word, fx.d)) != NULL) {
+			memmove(p + 3, p + strlen(fx.d),
+			    strlen(p + strlen(fx.d)) + 1);
+			memcpy(p, "@D@", 3);
+		}
+		if (i > 0)
+			strlcat(got, " ", sizeof(got));
+		strlcat(got, word, sizeof(got));
+	}
+	ck_assert_msg(strcmp(got, args) == 0, "%s: rsync ran with\n  %s\n"
+	    "want\n  %s", cmd, got, args);
+	h_rec_free(&rec);
+	v = log_field(before, "cmd");
+	ck_assert_msg(v != NULL && strcmp(v, logcmd ? logcmd : cmd) == 0,
+	    "%s: logged cmd=%s", cmd, v ? v : "(none)");
+	free(v);
+	v = log_field(before, "run");
+	ck_assert_msg(v != NULL && strncmp(v, fx.rsync, strlen(fx.rsync)) == 0
+	    && v[strlen(fx.rsync)] == ' ', "%s: logged run=%s", cmd, v);
+	free(v);
+	h_res_free(&r);
+}
+
+static void
+expect_denied(const char *cmd, const char *why)
+{
+	struct h_res r;
+	size_t before = h_log_count(fx.log);
+
+	h_rshell_c(&r, &fx, cmd, NULL);
+	h_expect_denied(&fx, &r, before, why, cmd);
+	h_res_free(&r);
+}
+
+/* --- rsync by any absolute path --------------------------------------- */
+
+static const struct {
+	const char	*cmd;
+	const char	*args;
+} paths[] = {
+	{ "/usr/bin/rsync --server " CAPS " . backup/laptop/",
+	    "--server " CAPS " -- . @FD@/" },
+	{ "/usr/bin/rsync --server --sender " CAPS " . backup/laptop/f",
+	    "--server --sender " CAPS " -- . @FD@/f" },
+	{ "/usr/local/bin/rsync --server " CAPS " . backup/new/",
+	    "--server " CAPS " -- . @FD@/new/" },
+	{ "'/opt/my tools/rsync' --server --sender " CAPS " . backup",
+	    "--server --sender " CAPS " -- . @FD@/backup" },
+};
+
+START_TEST(test_rsync_path)
+{
+	expect_run(paths[_i].cmd, paths[_i].args, NULL);
+}
+END_TEST
+
+static const char *const notrsync[] = {
+	"/usr/bin/rsync2 --server " CAPS " . backup/",
+	"rsyncx --server " CAPS " . backup/",
+	"bin/rsync --server " CAPS " . backup/",
+	"./rsync --server " CAPS " . backup/",
+	"/rsync/ --server " CAPS " . backup/",
+	"/usr/bin/rsync/ --server " CAPS " . backup/",
+	"/bin/true",
+	"/bin/ls backup",
+};
+
+START_TEST(test_not_rsync)
+{
+	expect_denied(notrsync[_i], "command not allowed: ");
+}
+END_TEST
+
+Suite *
+make_suite_clients(void)
+{
+	Suite *s = suite_create("clients");
+	TCase *tc;
+
+	if ((tc = h_root_tcase(s, "commands", setup, teardown)) == NULL) {
+		h_skipped("clients", (int)(NROWS(paths) + NROWS(notrsync)));
+		return s;
+	}
+	tcase_add_loop_test(tc, test_rsync_path, 0, NROWS(paths));
+	tcase_add_loop_test(tc, test_not_rsync, 0, NROWS(notrsync));
+	return s;
+}
