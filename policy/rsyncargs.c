@@ -6,7 +6,10 @@
  * An rsync client started over ssh runs exactly this on the server, with
  * the options its server_options() chose (short letters folded into one
  * cluster that ends in the -e capability string, long options with "=" or
- * with the value as the next word, the paths after a lone ".").  Every
+ * with the value as the next word, the paths after a lone ".").
+ * openrsync (macOS 15 and later) sends each flag as a word of its own
+ * ("-g -l -o -p -D -r -t --dirs -8") and no capability string: the same
+ * table, one letter per cluster.  Every
  * option is looked up in one table, checked for the shape of its value
  * and against the rule options that forbid it; anything not in the table
  * is refused.  This is the lexical filter only: the paths it hands back
@@ -139,6 +142,7 @@ static const struct ropt ropts[] = {
 	FLAG("fuzzy", 'y'),
 	FLAG("compress", 'z'),
 	FLAG("cvs-exclude", 'C'),
+	FLAG("8-bit-output", '8'),	/* display only; openrsync sends -8 */
 	VAL("block-size", 'B', V_SIZE),
 	VAL("modify-window", '@', V_NUM),
 	{ NULL, 'e', V_CAPS, 0, 0, 0, 0, NULL },

@@ -17,6 +17,8 @@
 
 #define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
 #define CAPS		"-logDtpre.iLsfxCIvu"
+#define OPENRSYNC	"tests/data/openrsync-client-commands.tsv"
+#define MAXROWS		256
 
 static struct h_fx fx;
 
@@ -151,17 +153,132 @@ START_TEST(test_not_rsync)
 }
 END_TEST
 
+/* --- openrsync --------------------------------------------------------- */
+
+struct orow {
+	char	 cmd[1024];
+	int	 permit;
+	int	 line;
+};
+
+static struct orow orows[MAXROWS];
+static int norows;
+
+static void
+load_openrsync(void)
+{
+	char line[2048], *f[4], *p;
+	FILE *fp;
+	int lineno = 0, i;
+
+	if ((fp = fopen(OPENRSYNC, "r")) == NULL)
+		return;
+	while (norows < MAXROWS && fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		for (p = line, i = 0; i < 4 && p != NULL; i++)
+			f[i] = strsep(&p, "\t");
+		if (i < 4 || f[3] == NULL)
+			continue;
+		strlcpy(orows[norows].cmd, f[2], sizeof(orows[norows].cmd));
+		orows[norows].permit = strcmp(f[3], "permit") == 0;
+		orows[norows].line = lineno;
+		norows++;
+	}
+	fclose(fp);
+}
+
+/* The options rsync resolves as paths: not passed on as they came. */
+static int
+path_option(const char *w)
+{
+	static const char *const names[] = { "--backup-dir", "--link-dest",
+	    "--compare-dest", "--copy-dest", "--temp-dir", "--partial-dir" };
+	size_t i, n;
+
+	for (i = 0; i < NROWS(names); i++) {
+		n = strlen(names[i]);
+		if (strncmp(w, names[i], n) == 0 && (w[n] == '\0' ||
+		    w[n] == '='))
+			return w[n] == '\0' ? 2 : 1;
+	}
+	return 0;
+}
+
+START_TEST(test_openrsync_present)
+{
+	ck_assert_msg(norows >= 100, "%s: %d requests read (run from the top "
+	    "of the tree)", OPENRSYNC, norows);
+}
+END_TEST
+
+/*
+ * Every openrsync command line gets its verdict; a permitted one reaches
+ * rsync with each of the client's flags as the word it sent, in order,
+ * and its one path pinned.
+ */
+START_TEST(test_openrsync)
+{
+	const struct orow *o = &orows[_i];
+	char what[1200], *w[64], cmd[1024], *save = NULL;
+	struct h_rec rec;
+	struct h_res r;
+	size_t n = 0, i, a;
+	int skip;
+
+	snprintf(what, sizeof(what), "%s:%d: %s", OPENRSYNC, o->line, o->cmd);
+	h_rshell_c(&r, &fx, o->cmd, NULL);
+	if (!o->permit) {
+		h_expect_denied(&fx, &r, 0, "is not allowed", what);
+		h_res_free(&r);
+		return;
+	}
+	h_expect_permitted(&fx, &r, 0, 1, what);
+	h_res_free(&r);
+	strlcpy(cmd, o->cmd, sizeof(cmd));
+	for (w[n] = strtok_r(cmd, " ", &save); w[n] != NULL && n < 63;
+	    w[n] = strtok_r(NULL, " ", &save))
+		n++;
+	h_rec_read(&fx, &rec);
+	for (i = 1, a = 0; i < n && strcmp(w[i], ".") != 0; i++) {
+		if ((skip = path_option(w[i])) != 0) {
+			i += (size_t)skip - 1;
+			continue;
+		}
+		while (a < rec.argc && strcmp(rec.arg[a], w[i]) != 0 &&
+		    strcmp(rec.arg[a], "--") != 0)
+			a++;
+		ck_assert_msg(a < rec.argc && strcmp(rec.arg[a], w[i]) == 0,
+		    "%s: %s is not passed on as it came", what, w[i]);
+	}
+	/* --relative sends the path itself: it stays, plainly relative. */
+	ck_assert_msg(rec.argc >= 3 && strcmp(rec.arg[rec.argc - 3], "--") ==
+	    0 && (strncmp(rec.arg[rec.argc - 1], "/proc/self/fd/", 14) == 0 ||
+	    (h_rec_find(&rec, "--relative") != -1 &&
+	    strcmp(rec.arg[rec.argc - 1], w[n - 1]) == 0)),
+	    "%s: the path is not pinned after \"-- .\"", what);
+	h_rec_free(&rec);
+}
+END_TEST
+
 Suite *
 make_suite_clients(void)
 {
 	Suite *s = suite_create("clients");
 	TCase *tc;
 
+	load_openrsync();
 	if ((tc = h_root_tcase(s, "commands", setup, teardown)) == NULL) {
-		h_skipped("clients", (int)(NROWS(paths) + NROWS(notrsync)));
+		h_skipped("clients", (int)(NROWS(paths) + NROWS(notrsync) +
+		    1 + norows));
 		return s;
 	}
 	tcase_add_loop_test(tc, test_rsync_path, 0, NROWS(paths));
 	tcase_add_loop_test(tc, test_not_rsync, 0, NROWS(notrsync));
+	tc = h_root_tcase(s, "openrsync", setup, teardown);
+	tcase_add_test(tc, test_openrsync_present);
+	tcase_add_loop_test(tc, test_openrsync, 0, norows);
 	return s;
 }

@@ -16,6 +16,7 @@ Suite	*make_suite_rsyncargs(void);
 
 #define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
 #define CORPUS		"tests/data/rsync-3.5-client-commands.tsv"
+#define OPENRSYNC	"tests/data/openrsync-client-commands.tsv"
 
 #define ANY	(RO_PUSH | RO_PULL | RO_LIST)
 #define PUSH	"rsync --server -logDtprze.iLsfxCIvu "
@@ -72,7 +73,9 @@ corpus_line(char *line, size_t lineno)
 	return 1;
 }
 
-START_TEST(test_corpus)
+/* The rows of one corpus file, each checked; how many there were. */
+static size_t
+corpus_file(const char *name)
 {
 	const char *srcdir;
 	char path[1024], *line = NULL;
@@ -82,7 +85,7 @@ START_TEST(test_corpus)
 
 	if ((srcdir = getenv("srcdir")) == NULL)
 		srcdir = ".";
-	n = snprintf(path, sizeof(path), "%s/%s", srcdir, CORPUS);
+	n = snprintf(path, sizeof(path), "%s/%s", srcdir, name);
 	ck_assert(n > 0 && (size_t)n < sizeof(path));
 	fp = fopen(path, "r");
 	ck_assert_msg(fp != NULL, "cannot open %s", path);
@@ -90,7 +93,23 @@ START_TEST(test_corpus)
 		rows += (size_t)corpus_line(line, ++lineno);
 	free(line);
 	fclose(fp);
+	return rows;
+}
+
+START_TEST(test_corpus)
+{
+	size_t rows = corpus_file(CORPUS);
+
 	ck_assert_msg(rows >= 150, "only %zu corpus rows", rows);
+}
+END_TEST
+
+/* openrsync's command lines: one flag a word, no capability string. */
+START_TEST(test_openrsync)
+{
+	size_t rows = corpus_file(OPENRSYNC);
+
+	ck_assert_msg(rows >= 100, "only %zu openrsync rows", rows);
 }
 END_TEST
 
@@ -304,6 +323,25 @@ static const struct {
 	{ "rsync --server foo . x", -1, "unexpected argument" },
 	{ "rsync --server - . x", -1, "unexpected argument" },
 	{ "rsync --server -v --sender . x", -1, "--sender" },
+	/* openrsync: every flag a word of its own, no capability string */
+	{ "rsync --server -g -l -o -p -D -r -t --dirs -8 . x", 0, NULL },
+	{ "rsync --server --sender -g -l -o -p -D -r -t -v -v -v -x -x "
+	    "--dirs -8 . a b", 0, NULL },
+	{ "rsync --server -8 . x", 0, NULL },
+	{ "rsync --server -v8 . x", 0, NULL },
+	{ "rsync --server -8ve.iLsfxCIvu . x", 0, NULL },
+	{ "rsync --server --8-bit-output . x", 0, NULL },
+	{ "rsync --server --8-bit-output=1 . x", -1, "does not take a value" },
+	{ "rsync --server -g -l -O --backup --suffix .bak --backup-dir old "
+	    "--max-delete=5 --max-size=1000 --min-size=10 --bwlimit=100 "
+	    "-B8192 --log-format=X --ignore-times --no-implied-dirs "
+	    "--safe-links --size-only -J --force --ignore-errors . x", 0,
+	    NULL },
+	{ "rsync --server --checksum-choice md5 -r . x", 0, NULL },
+	{ "rsync --server --sender -r -L . x", -1, "--copy-links/-L" },
+	{ "rsync --server -r -K . x", -1, "--keep-dirlinks/-K" },
+	{ "rsync --server -r -e . x", -1, "-e/--rsh" },
+	{ "rsync --server -r - . x", -1, "unexpected argument" },
 	/* unknown options */
 	{ PUSH "--foo" DEST, -1, "unknown option --foo" },
 	{ PUSH "--foo=bar" DEST, -1, "unknown option --foo" },
@@ -598,6 +636,7 @@ make_suite_rsyncargs(void)
 	s = suite_create("rsyncargs");
 	tc = tcase_create("corpus");
 	tcase_add_test(tc, test_corpus);
+	tcase_add_test(tc, test_openrsync);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("refused");
 	tcase_add_loop_test(tc, test_always, 0, NROWS(always));
