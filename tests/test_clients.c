@@ -153,6 +153,60 @@ START_TEST(test_not_rsync)
 }
 END_TEST
 
+/* --- "~" is DIRECTORY ------------------------------------------------- */
+
+static const struct {
+	const char	*cmd;
+	const char	*args;
+} tildes[] = {
+	{ "rsync --server " CAPS " . ~/backup/new/",
+	    "--server " CAPS " -- . @FD@/new/" },
+	{ "rsync --server " CAPS " . ~", "--server " CAPS " -- . @FD@/" },
+	{ "rsync --server --sender " CAPS " . ~/backup/laptop/f",
+	    "--server --sender " CAPS " -- . @FD@/f" },
+	{ "rsync --server --sender " CAPS " . ~/", "--server --sender " CAPS
+	    " -- . @FD@/" },
+	{ "/usr/bin/rsync --server --sender " CAPS " . '~/backup/laptop'",
+	    "--server --sender " CAPS " -- . @FD@/laptop" },
+};
+
+START_TEST(test_tilde)
+{
+	expect_run(tildes[_i].cmd, tildes[_i].args, NULL);
+}
+END_TEST
+
+static const struct {
+	const char	*cmd;
+	const char	*why;
+} tildedeny[] = {
+	{ "rsync --server " CAPS " . ~root/x/", "another account's home" },
+	{ "rsync --server --sender " CAPS " . '~root/.ssh'", "~root (another "
+	    "account's home) is not allowed" },
+	{ "rsync --server --sender " CAPS " . ~/../x", "\"..\" is not "
+	    "allowed" },
+	{ "ls ~root", "another account's home" },
+};
+
+START_TEST(test_tilde_denied)
+{
+	expect_denied(tildedeny[_i].cmd, tildedeny[_i].why);
+}
+END_TEST
+
+/* A listing of "~/..." lists beneath DIRECTORY. */
+START_TEST(test_tilde_ls)
+{
+	struct h_res r;
+	size_t before = h_log_count(fx.log);
+
+	h_rshell_c(&r, &fx, "ls ~/backup/laptop", NULL);
+	h_expect_permitted(&fx, &r, before, 0, "ls ~/backup/laptop");
+	ck_assert_msg(strcmp(r.out, "f\n") == 0, "ls printed \"%s\"", r.out);
+	h_res_free(&r);
+}
+END_TEST
+
 /* --- openrsync --------------------------------------------------------- */
 
 struct orow {
@@ -272,11 +326,14 @@ make_suite_clients(void)
 	load_openrsync();
 	if ((tc = h_root_tcase(s, "commands", setup, teardown)) == NULL) {
 		h_skipped("clients", (int)(NROWS(paths) + NROWS(notrsync) +
-		    1 + norows));
+		    NROWS(tildes) + NROWS(tildedeny) + 2 + norows));
 		return s;
 	}
 	tcase_add_loop_test(tc, test_rsync_path, 0, NROWS(paths));
 	tcase_add_loop_test(tc, test_not_rsync, 0, NROWS(notrsync));
+	tcase_add_loop_test(tc, test_tilde, 0, NROWS(tildes));
+	tcase_add_loop_test(tc, test_tilde_denied, 0, NROWS(tildedeny));
+	tcase_add_test(tc, test_tilde_ls);
 	tc = h_root_tcase(s, "openrsync", setup, teardown);
 	tcase_add_test(tc, test_openrsync_present);
 	tcase_add_loop_test(tc, test_openrsync, 0, norows);

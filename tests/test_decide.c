@@ -294,6 +294,18 @@ static const struct row {
 	    NULL },
 	{ "u", NULL, "ls nothere", 0, "No such file or directory", 0, 0, 0,
 	    0, NULL },
+	/* a leading "~" is DIRECTORY; "~name" is another account's */
+	{ "u", NULL, SND ". ~/laptop", 0, "/usr/bin/rsync --server --sender "
+	    CAPS " -- . /proc/self/fd/#/laptop", 1, DK_RSYNC, WALL_WRITE, 0,
+	    "" },
+	{ "u", NULL, SRV ". ~", 0, "/usr/bin/rsync --server " CAPS " -- . "
+	    "/proc/self/fd/#/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", "abs", SRV ". ~/x/", 0, "/usr/bin/rsync --server " CAPS
+	    " -- . /proc/self/fd/#/x/", 1, DK_RSYNC, WALL_WRITE, 0, "" },
+	{ "u", NULL, SND ". ~u/laptop", 0, "~u (another account's home) is "
+	    "not allowed", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "ls ~/laptop", 0, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "u", NULL, "ls ~u", 0, "another account's home", 0, 0, 0, 0, NULL },
 	/* rsync refusals */
 	{ "u", NULL, SRV ". ../x/", 0, "\"..\" is not allowed", 0, 0, 0, 0,
 	    NULL },
