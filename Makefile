@@ -112,7 +112,7 @@ check: unit-check unit-check-asan policy-check integration-check
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
              -Ipolicy -Irshell $(BSD_CFLAGS)
 FUZZERS = tests/fuzz/fuzz_words tests/fuzz/fuzz_rsyncargs tests/fuzz/fuzz_policy \
-          tests/fuzz/fuzz_confine
+          tests/fuzz/fuzz_confine tests/fuzz/fuzz_protargs
 fuzz: $(FUZZERS)
 tests/fuzz/fuzz_words: tests/fuzz/fuzz_words.c rshell/words.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
@@ -122,6 +122,8 @@ tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c policy/confine.
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 tests/fuzz/fuzz_confine: tests/fuzz/fuzz_confine.c policy/confine.c tests/pathprop.c
 	clang $(FUZZ_FLAGS) -Itests -o $@ $^ $(BSD_LIBS)
+tests/fuzz/fuzz_protargs: tests/fuzz/fuzz_protargs.c rshell/protargs.c rshell/words.c
+	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 
 bench: rshell/rshell
 	tests/bench/run.sh $(CURDIR)/rshell/rshell
