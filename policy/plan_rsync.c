@@ -303,7 +303,8 @@ expand(struct plan *pl, const char *rel, struct strv *m)
 				return -1;
 			if (m->fail)
 				return plan_fail(pl, "out of memory");
-			qsort(m->v, m->n, sizeof(*m->v), cmp_str);
+			if (m->n > 1)	/* no match leaves m->v NULL */
+				qsort(m->v, m->n, sizeof(*m->v), cmp_str);
 		}
 	}
 	if (m->n == 0)
