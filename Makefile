@@ -75,7 +75,7 @@ tests/%.o: tests/%.c
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Test support shared by the suites (and, for pathprop, the fuzzers).
-TEST_SUPPORT = tests/harness.c tests/pathprop.c
+TEST_SUPPORT = tests/harness.c tests/pathprop.c tests/seccorpus.c
 tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
     $(LIBS_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
@@ -85,7 +85,7 @@ tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c \
-    $(TEST_SUPPORT) tests/harness.h tests/pathprop.h
+    $(TEST_SUPPORT) tests/harness.h tests/pathprop.h tests/seccorpus.h
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
 	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) $(TEST_SUPPORT) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \

@@ -55,7 +55,7 @@ fail(struct reader *rd, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(rd->err, rd->errlen, fmt, ap);	/* a cut reason is fine */
+	vsnprintf(rd->err, rd->errlen, fmt, ap);	/* cut is fine */
 	va_end(ap);
 	return -1;
 }

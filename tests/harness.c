@@ -26,6 +26,9 @@
 #define MAXENV		64
 #define MAXPAIRS	16
 
+static void	run_with(struct h_res *, const char *, char *const [],
+		    char *const [], int);
+
 static char base[PATH_MAX];	/* the per-suite directory, or "" */
 static char skipnames[128];	/* suites with tests left out */
 static int nskipped;
@@ -415,14 +418,14 @@ drain(struct stream *s)
 	return 1;
 }
 
+/* in: the descriptor to be stdin, or -1 for /dev/null. */
 static void
-child(const char *path, char *const argv[], char **envp, int out, int err)
+child(const char *path, char *const argv[], char **envp, int in, int out,
+    int err)
 {
-	int null;
-
 	setpgid(0, 0);
-	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
-	    dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
+	if ((in == -1 && (in = open("/dev/null", O_RDONLY)) == -1) ||
+	    dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
 		_exit(126);
 	closefrom(3);
 	execve(path, argv, envp);
@@ -479,9 +482,60 @@ take_records(char *err)
 	}
 }
 
+/*
+ * The writer of h_run_in: in, then with hold its end stays open until it
+ * is killed.  A reader that goes away ends it (SIGPIPE).
+ */
+static pid_t
+feeder(const char *in, size_t inlen, int hold, int *rfd)
+{
+	int p[2];
+	size_t o;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert(pipe2(p, O_CLOEXEC) == 0);
+	ck_assert((pid = fork()) != -1);
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		close(p[0]);
+		for (o = 0; o < inlen; o += (size_t)n)
+			if ((n = write(p[1], in + o, inlen - o)) <= 0)
+				_exit(1);
+		while (hold)
+			pause();
+		_exit(0);
+	}
+	close(p[1]);
+	*rfd = p[0];
+	return pid;
+}
+
+void
+h_run_in(struct h_res *r, const char *path, char *const argv[],
+    char *const env[], const char *in, size_t inlen, int hold)
+{
+	pid_t pid;
+	int fd;
+
+	pid = feeder(in, inlen, hold, &fd);
+	run_with(r, path, argv, env, fd);
+	close(fd);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) == -1)
+		ck_assert(errno == EINTR);
+}
+
 void
 h_run(struct h_res *r, const char *path, char *const argv[],
     char *const env[])
+{
+	run_with(r, path, argv, env, -1);
+}
+
+static void
+run_with(struct h_res *r, const char *path, char *const argv[],
+    char *const env[], int in)
 {
 	struct stream s[2];
 	char *envp[MAXENV];
@@ -495,7 +549,7 @@ h_run(struct h_res *r, const char *path, char *const argv[],
 	pid = fork();
 	ck_assert_msg(pid != -1, "fork: %s", strerror(errno));
 	if (pid == 0)
-		child(path, argv, envp, po[1], pe[1]);
+		child(path, argv, envp, in, po[1], pe[1]);
 	free_env(envp);
 	close(po[1]);
 	close(pe[1]);
@@ -527,6 +581,16 @@ h_rshell_c(struct h_res *r, const struct h_fx *f, const char *cmd,
 	    (char *)cmd, NULL };
 
 	h_run(r, h_rshell(), argv, env);
+}
+
+void
+h_rshell_c_in(struct h_res *r, const struct h_fx *f, const char *cmd,
+    const char *in, size_t inlen, int hold)
+{
+	char *argv[] = { "rshell", "-f", (char *)f->policy, "-c",
+	    (char *)cmd, NULL };
+
+	h_run_in(r, h_rshell(), argv, NULL, in, inlen, hold);
 }
 
 void

@@ -119,9 +119,19 @@ const char *h_rshell(void);
  */
 void	 h_run(struct h_res *r, const char *path, char *const argv[],
 	    char *const env[]);
-/* rshell -f f->policy -c cmd. */
+/*
+ * h_run with stdin fed inlen bytes of in by a helper process (more than a
+ * pipe holds is fine); with hold the helper keeps its end open afterwards,
+ * as a client that sends no more but stays connected, until the program
+ * has ended.
+ */
+void	 h_run_in(struct h_res *r, const char *path, char *const argv[],
+	    char *const env[], const char *in, size_t inlen, int hold);
+/* rshell -f f->policy -c cmd; _in: with stdin fed as h_run_in does. */
 void	 h_rshell_c(struct h_res *r, const struct h_fx *f, const char *cmd,
 	    char *const env[]);
+void	 h_rshell_c_in(struct h_res *r, const struct h_fx *f, const char *cmd,
+	    const char *in, size_t inlen, int hold);
 void	 h_res_free(struct h_res *r);
 
 /* The record of the stand-in: runs is 0 when it never ran. */
