@@ -57,6 +57,7 @@ scenarios=(
 	"secluded	rsync -s, --secluded-args, RSYNC_PROTECT_ARGS=1 push and pull awkward names as without -s"
 	"secludedhostile	hostile protected arguments refused and logged; a stalled or flooding client in time"
 	"clients	--rsync-path=/usr/bin/rsync, host:~/x/, openrsync's command line with -8"
+	"sftp	sftp and scp are refused, and logged; what their users see"
 	"outside	nothing written outside, the log well formed"
 )
 for want in "$@"; do
@@ -880,6 +881,30 @@ sc_clients()
 	    "$IT_HOST:openrsync/" "$C/openrsync/"
 	same_tree "$S/small" "$C/openrsync"
 	log_session permit 0 'cmd="rsync --server --sender -g -l -o -p -D -r -t --dirs -8 . openrsync/"'
+}
+
+sc_sftp()
+{
+	local u=$IT_USER@$IT_HOST
+	# sshd runs the sftp subsystem through the login shell, which refuses
+	# it; the sftp client shows only that the connection closed (the
+	# reason is in the log).
+	expect_failure it_sftp main -b - "$u" <<<'ls'
+	stderr_has 'Connection closed'
+	! grep -q 'rshell: denied' "$it_err" || fail "sftp showed the reason"
+
+	log_session deny - 'cmd=/usr/lib/openssh/sftp-server' \
+	    'reason="command not allowed: /usr/lib/openssh/sftp-server'
+	# scp speaks sftp too (OpenSSH 9); with -O it asks for "scp -t".
+	log_mark
+	IT_SFTP=scp expect_failure it_sftp main "$S/small/a.txt" "$u:a.txt"
+	stderr_has 'Connection closed'
+	IT_SFTP=scp expect_refused it_sftp main -O "$S/small/a.txt" "$u:a.txt"
+	stderr_has 'command not allowed: scp'
+	[ "$(log_grep 'event=deny ' "user=$IT_USER" | wc -l)" = 2 ] ||
+		fail "expected two deny lines"
+	log_lacks 'event=permit '
+	absent "$B/$IT_USER/a.txt"
 }
 
 sc_outside()
