@@ -75,7 +75,8 @@ tests/%.o: tests/%.c
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Test support shared by the suites (and, for pathprop, the fuzzers).
-TEST_SUPPORT = tests/harness.c tests/pathprop.c tests/seccorpus.c
+TEST_SUPPORT = tests/harness.c tests/harness_feed.c tests/pathprop.c \
+               tests/seccorpus.c
 tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
     $(LIBS_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \

@@ -26,9 +26,6 @@
 #define MAXENV		64
 #define MAXPAIRS	16
 
-static void	run_with(struct h_res *, const char *, char *const [],
-		    char *const [], int);
-
 static char base[PATH_MAX];	/* the per-suite directory, or "" */
 static char skipnames[128];	/* suites with tests left out */
 static int nskipped;
@@ -482,59 +479,15 @@ take_records(char *err)
 	}
 }
 
-/*
- * The writer of h_run_in: in, then with hold its end stays open until it
- * is killed.  A reader that goes away ends it (SIGPIPE).
- */
-static pid_t
-feeder(const char *in, size_t inlen, int hold, int *rfd)
-{
-	int p[2];
-	size_t o;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert(pipe2(p, O_CLOEXEC) == 0);
-	ck_assert((pid = fork()) != -1);
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		close(p[0]);
-		for (o = 0; o < inlen; o += (size_t)n)
-			if ((n = write(p[1], in + o, inlen - o)) <= 0)
-				_exit(1);
-		while (hold)
-			pause();
-		_exit(0);
-	}
-	close(p[1]);
-	*rfd = p[0];
-	return pid;
-}
-
-void
-h_run_in(struct h_res *r, const char *path, char *const argv[],
-    char *const env[], const char *in, size_t inlen, int hold)
-{
-	pid_t pid;
-	int fd;
-
-	pid = feeder(in, inlen, hold, &fd);
-	run_with(r, path, argv, env, fd);
-	close(fd);
-	kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) == -1)
-		ck_assert(errno == EINTR);
-}
-
 void
 h_run(struct h_res *r, const char *path, char *const argv[],
     char *const env[])
 {
-	run_with(r, path, argv, env, -1);
+	h_run_fd(r, path, argv, env, -1);
 }
 
-static void
-run_with(struct h_res *r, const char *path, char *const argv[],
+void
+h_run_fd(struct h_res *r, const char *path, char *const argv[],
     char *const env[], int in)
 {
 	struct stream s[2];
@@ -581,16 +534,6 @@ h_rshell_c(struct h_res *r, const struct h_fx *f, const char *cmd,
 	    (char *)cmd, NULL };
 
 	h_run(r, h_rshell(), argv, env);
-}
-
-void
-h_rshell_c_in(struct h_res *r, const struct h_fx *f, const char *cmd,
-    const char *in, size_t inlen, int hold)
-{
-	char *argv[] = { "rshell", "-f", (char *)f->policy, "-c",
-	    (char *)cmd, NULL };
-
-	h_run_in(r, h_rshell(), argv, NULL, in, inlen, hold);
 }
 
 void

@@ -119,11 +119,14 @@ const char *h_rshell(void);
  */
 void	 h_run(struct h_res *r, const char *path, char *const argv[],
 	    char *const env[]);
+/* h_run with stdin the descriptor in (-1: /dev/null). */
+void	 h_run_fd(struct h_res *r, const char *path, char *const argv[],
+	    char *const env[], int in);
 /*
  * h_run with stdin fed inlen bytes of in by a helper process (more than a
  * pipe holds is fine); with hold the helper keeps its end open afterwards,
  * as a client that sends no more but stays connected, until the program
- * has ended.
+ * has ended (harness_feed.c).
  */
 void	 h_run_in(struct h_res *r, const char *path, char *const argv[],
 	    char *const env[], const char *in, size_t inlen, int hold);
