@@ -75,8 +75,9 @@ tests/%.o: tests/%.c
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c -o $@ $<
 
 # Test support shared by the suites (and, for pathprop, the fuzzers).
-TEST_SUPPORT = tests/harness.c tests/harness_read.c tests/listtree.c \
-               tests/logfmt.c tests/pathprop.c
+TEST_SUPPORT = tests/harness.c tests/harness_read.c tests/harness_feed.c \
+               tests/listtree.c tests/logfmt.c tests/pathprop.c \
+               tests/seccorpus.c
 tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
     $(LIBS_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
@@ -98,7 +99,7 @@ ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c \
     $(TEST_SUPPORT) tests/harness.h tests/listtree.h tests/logfmt.h \
-    tests/pathprop.h
+    tests/pathprop.h tests/seccorpus.h
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
 	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) $(TEST_SUPPORT) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
 	$(CC) $(RSHELL_CPPFLAGS) $(NOPOLICY_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
@@ -148,7 +149,7 @@ check:
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
              -Ipolicy -Irshell $(BSD_CFLAGS)
 FUZZERS = tests/fuzz/fuzz_words tests/fuzz/fuzz_rsyncargs tests/fuzz/fuzz_policy \
-          tests/fuzz/fuzz_confine
+          tests/fuzz/fuzz_confine tests/fuzz/fuzz_protargs
 fuzz: $(FUZZERS)
 tests/fuzz/fuzz_words: tests/fuzz/fuzz_words.c rshell/words.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
@@ -158,6 +159,8 @@ tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c policy/confine.
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 tests/fuzz/fuzz_confine: tests/fuzz/fuzz_confine.c policy/confine.c tests/pathprop.c
 	clang $(FUZZ_FLAGS) -Itests -o $@ $^ $(BSD_LIBS)
+tests/fuzz/fuzz_protargs: tests/fuzz/fuzz_protargs.c rshell/protargs.c rshell/words.c
+	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 
 bench: rshell/rshell
 	tests/bench/run.sh $(CURDIR)/rshell/rshell

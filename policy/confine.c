@@ -229,10 +229,35 @@ confine_root(const char *dir, char *err, size_t errlen)
 	return confine_root_real(dir, real, sizeof(real), err, errlen);
 }
 
-/* How clean_into() treats "." and ".." components. */
+/* How clean_into() treats "." and ".." components, and a leading "~". */
 #define C_BACK		0x1	/* ".." steps back, never above the root */
 #define C_DIR		0x2	/* the policy's DIRECTORY: "." and ".." are
 				   errors, and the messages say so */
+#define C_HOME		0x4	/* a leading "~" component is the root */
+
+/*
+ * A client names its own world "~" ("host:~/dir/", the rsync client
+ * sends the tilde unexpanded): for this account that world is DIRECTORY,
+ * so "~" and "~/..." start at the root.  "~name" is another account's
+ * home in any shell; it is refused, never taken as a name here, so that
+ * no request reads as a way into someone else's files.  Returns where the
+ * rest of the path starts, or NULL with the reason.
+ */
+static const char *
+home(const char *path, char *err, size_t errlen)
+{
+	size_t n;
+
+	if (path[0] != '~')
+		return path;
+	if (path[1] == '\0' || path[1] == '/')
+		return path + 1;
+	n = strcspn(path, "/");
+	snprintf(err, errlen, "path %.100s: %.*s (another account's home) is "
+	    "not allowed; write ./%.*s for a name that starts with '~'", path,
+	    (int)(n > 64 ? 64 : n), path, (int)(n > 64 ? 64 : n), path);
+	return NULL;
+}
 
 static int
 dot_component(const char *path, char *out, size_t *o, int flags, char *err,
@@ -287,6 +312,8 @@ clean_into(const char *path, char *out, size_t outlen, size_t o, int flags,
 		snprintf(err, errlen, "path buffer too small");
 		return -1;
 	}
+	if ((flags & C_HOME) && (p = home(path, err, errlen)) == NULL)
+		return -1;
 	for (; *p != '\0'; p = end) {
 		/* No backup needs it; every walk of the path costs with it. */
 		if (++ncomp > CONFINE_MAXCOMP) {
@@ -334,6 +361,13 @@ confine_clean(const char *path, char *out, size_t outlen, char *err,
 }
 
 int
+confine_clean_home(const char *path, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	return clean_into(path, out, outlen, 0, C_HOME, err, errlen);
+}
+
+int
 confine_join(const char *base, const char *value, char *out, size_t outlen,
     char *err, size_t errlen)
 {
@@ -356,7 +390,7 @@ confine_clean_marker(const char *path, char *out, size_t outlen, char *err,
 	size_t n;
 
 	if (marker == NULL || marker == path)
-		return confine_clean(path, out, outlen, err, errlen);
+		return confine_clean_home(path, out, outlen, err, errlen);
 	n = (size_t)(marker - path);
 	if (n >= sizeof(raw)) {
 		snprintf(err, errlen, "path %.100s is too long", path);
@@ -364,7 +398,7 @@ confine_clean_marker(const char *path, char *out, size_t outlen, char *err,
 	}
 	memcpy(raw, path, n);
 	raw[n] = '\0';
-	if (confine_clean(raw, pre, sizeof(pre), err, errlen) == -1 ||
+	if (confine_clean_home(raw, pre, sizeof(pre), err, errlen) == -1 ||
 	    confine_clean(marker + 3, post, sizeof(post), err, errlen) == -1)
 		return -1;
 	if ((size_t)snprintf(out, outlen, "%s/./%s", pre, post) >= outlen) {

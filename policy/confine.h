@@ -32,6 +32,16 @@ int	confine_clean(const char *path, char *out, size_t outlen, char *err,
 	    size_t errlen);
 
 /*
+ * confine_clean for a path the client names as an operand (a transfer
+ * path, a listing operand): a leading "~" component, as in "~" or
+ * "~/dir/", is the root, as a shell would expand it for the account whose
+ * world DIRECTORY is; "~name" (another account's home) is refused.  A "~"
+ * anywhere else is an ordinary character.  Pure.
+ */
+int	confine_clean_home(const char *path, char *out, size_t outlen,
+	    char *err, size_t errlen);
+
+/*
  * base (a clean relative path) joined with value (relative), with ".."
  * taken lexically, as a clean relative path: --link-dest=../2026-11-26
  * relative to the destination.  Refused when it steps above the root, or
@@ -41,8 +51,9 @@ int	confine_join(const char *base, const char *value, char *out,
 	    size_t outlen, char *err, size_t errlen);
 
 /*
- * confine_clean, keeping rsync's --relative marker: the first "/./" that
- * does not start the path stays, as "pre/./post".  Pure.
+ * confine_clean_home for a --relative transfer path, keeping rsync's
+ * marker: the first "/./" that does not start the path stays, as
+ * "pre/./post".  Pure.
  */
 int	confine_clean_marker(const char *path, char *out, size_t outlen,
 	    char *err, size_t errlen);

@@ -23,14 +23,37 @@ static int	plan_list(struct plan *, int, char *const *, size_t);
 /*
  * Every command rshell serves: the verb is looked up here and nowhere
  * else.  A built-in is one row and its argument checker.
+ *
+ * rsync may be named by any absolute path ending in "/rsync" (BackupPC's
+ * RsyncClientPath, a client's --rsync-path=/usr/bin/rsync): the path is
+ * only what the client believes the server's rsync to be, and the policy's
+ * rsync runs all the same, so nothing the client names is executed.  The
+ * built-ins are rshell's own and are never named by a path: "/bin/ls"
+ * would suggest that the system's ls runs.
  */
 static const struct command commands[] = {
-	{ "rsync", DK_RSYNC, 0, 0 },		/* push or pull: rsyncargs.c */
-	{ "ls", DK_LIST, LC_LS, RO_LIST },
-	{ "du", DK_LIST, LC_DU, RO_LIST },
-	{ "df", DK_LIST, LC_DF, RO_LIST },
-	{ "true", DK_TRUE, 0, RO_LIST },
+	{ "rsync", DK_RSYNC, 0, 0, CMD_ANYPATH },	/* rsyncargs.c */
+	{ "ls", DK_LIST, LC_LS, RO_LIST, 0 },
+	{ "du", DK_LIST, LC_DU, RO_LIST, 0 },
+	{ "df", DK_LIST, LC_DF, RO_LIST, 0 },
+	{ "true", DK_TRUE, 0, RO_LIST, 0 },
 };
+
+/* verb is name, or (CMD_ANYPATH) "/.../name": absolute, the last
+   component exactly the name ("/usr/bin/rsync2", "bin/rsync" and
+   "/rsync/" are other names). */
+static int
+names(const struct command *c, const char *verb)
+{
+	const char *last;
+
+	if (strcmp(verb, c->name) == 0)
+		return 1;
+	if (!(c->flags & CMD_ANYPATH) || verb[0] != '/')
+		return 0;
+	last = strrchr(verb, '/') + 1;
+	return strcmp(last, c->name) == 0;
+}
 
 const struct command *
 policy_command(const char *verb)
@@ -38,7 +61,7 @@ policy_command(const char *verb)
 	size_t i;
 
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(verb, commands[i].name) == 0)
+		if (names(&commands[i], verb))
 			return &commands[i];
 	return NULL;
 }

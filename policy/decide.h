@@ -124,9 +124,17 @@ struct command {
 	int		 kind;		/* enum decision_kind */
 	int		 sub;		/* enum list_cmd, for DK_LIST */
 	unsigned	 needs;		/* rule options it needs */
+	unsigned	 flags;		/* CMD_* */
 };
 
-/* The command verb names, or NULL when rshell serves none of that name. */
+#define CMD_ANYPATH	0x1	/* may also be named by an absolute path
+				   whose last component is the name */
+
+/*
+ * The command verb names, or NULL when rshell serves none of that name:
+ * the name itself, or for a CMD_ANYPATH row an absolute path ending in
+ * "/" and the name ("/usr/bin/rsync").
+ */
 const struct command *policy_command(const char *verb);
 
 #endif

@@ -223,7 +223,7 @@ pin_one(int rootfd, const struct list_req *req, struct list_operand *op,
 		snprintf(err, errlen, "%s: empty path", req->name);
 		return -1;
 	}
-	if (confine_clean(op->name, rel, sizeof(rel), why, sizeof(why)) ==
+	if (confine_clean_home(op->name, rel, sizeof(rel), why, sizeof(why)) ==
 	    -1) {
 		snprintf(err, errlen, "%s: %s", req->name, why);
 		return -1;

@@ -122,6 +122,15 @@ relpath(struct plan *pl, const char *path, char *out, size_t outlen,
 	    outlen, pl->err, pl->errlen);
 }
 
+/* A transfer path: as relpath, and a leading "~" is DIRECTORY too. */
+static int
+xferpath(struct plan *pl, const char *path, char *out, size_t outlen)
+{
+	if (pl->rule->opts & RO_ABSOLUTE)
+		path = confine_strip(path, pl->d->dir);
+	return confine_clean_home(path, out, outlen, pl->err, pl->errlen);
+}
+
 static int
 has_slash_end(const char *path)
 {
@@ -380,7 +389,7 @@ sender_path(struct plan *pl, struct strv *s, const char *path,
 	size_t i;
 	int slash = has_slash_end(path), rv;
 
-	if (relpath(pl, path, rel, sizeof(rel), 0) == -1)
+	if (xferpath(pl, path, rel, sizeof(rel)) == -1)
 		return -1;
 	rv = expand(pl, rel, &m);
 	for (i = 0; rv == 0 && i < m.n; i++)
@@ -507,8 +516,8 @@ resolve(struct plan *pl, const struct rsync_req *req, struct words *w)
 	 * the like to both ends): its first path stands in for it.
 	 */
 	strlcpy(destdir, ".", sizeof(destdir));
-	if (req->npaths > 0 && relpath(pl, req->paths[0], destdir,
-	    sizeof(destdir), 0) == -1)
+	if (req->npaths > 0 && xferpath(pl, req->paths[0], destdir,
+	    sizeof(destdir)) == -1)
 		return -1;
 	for (i = 0; i < req->npopts; i++)
 		if (path_option(pl, &w->popts, &req->popts[i], destdir) == -1)

@@ -6,7 +6,10 @@
  * An rsync client started over ssh runs exactly this on the server, with
  * the options its server_options() chose (short letters folded into one
  * cluster that ends in the -e capability string, long options with "=" or
- * with the value as the next word, the paths after a lone ".").  Every
+ * with the value as the next word, the paths after a lone ".").
+ * openrsync (macOS 15 and later) sends each flag as a word of its own
+ * ("-g -l -o -p -D -r -t --dirs -8") and no capability string: the same
+ * table, one letter per cluster.  Every
  * option is looked up in one table, checked for the shape of its value
  * and against the rule options that forbid it; anything not in the table
  * is refused.  This is the lexical filter only: the paths it hands back
@@ -150,6 +153,7 @@ static const struct ropt ropts[] = {
 	FLAG("fuzzy", 'y'),
 	FLAG("compress", 'z'),
 	FLAG("cvs-exclude", 'C'),
+	FLAG("8-bit-output", '8'),	/* display only; openrsync sends -8 */
 	{ "block-size", 'B', V_SIZE, 0, X_NEEDPULL, 0, 0, NULL },
 	VAL("modify-window", '@', V_NUM),
 	{ NULL, 'e', V_CAPS, 0, 0, 0, 0, NULL },
@@ -245,8 +249,10 @@ static const struct ropt ropts[] = {
 	NO("copy-devices", 0, "it reads devices as files"),
 	NO("write-devices", 0, "it writes to devices"),
 	NO("no-munge-links", 0, "it would undo the policy's munge-links"),
-	NO("protect-args", 's', "it hides the paths from the check; drop -s"),
-	NO("secluded-args", 0, "it hides the paths from the check; drop -s"),
+	/* rshell reads the protected arguments itself and drops -s (see
+	   secluded.c): one left here came inside them, asking for more. */
+	NO("secluded-args", 's', "it may come only on the command line, once"),
+	NO("protect-args", 0, "it may come only on the command line, once"),
 	NO("debug", 0, "it reports server internals"),
 	NO("copy-links", 'L', "it follows symlinks out of the directory"),
 	NO("copy-dirlinks", 'k', "it follows symlinks out of the directory"),
@@ -314,6 +320,16 @@ byletter(char c)
 		if (o->letter != 0 && o->letter == c)
 			return o;
 	return NULL;
+}
+
+int
+rsync_letter(char c)
+{
+	const struct ropt *o = byletter(c);
+
+	if (o == NULL)
+		return RL_UNKNOWN;
+	return o->kind == V_NONE || o->kind == V_REFUSED ? RL_FLAG : RL_VALUE;
 }
 
 static int

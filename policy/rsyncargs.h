@@ -59,4 +59,16 @@ int	rsync_check(char *const *argv, size_t argc, unsigned ruleopts,
 	    struct rsync_req *req, char *err, size_t errlen);
 void	rsync_req_free(struct rsync_req *req);
 
+/* How a short option letter reads in a cluster (rsync_letter). */
+enum rsync_letter {
+	RL_UNKNOWN,	/* not an option rsync_check knows */
+	RL_FLAG,	/* more letters may follow; a refused letter reads as
+			   one, as the request is refused whatever follows */
+	RL_VALUE,	/* the rest of the word is its value: -B8192, -@1, and
+			   -e's capability string in server mode */
+};
+
+/* How the letter c reads in a short option cluster.  Pure. */
+int	rsync_letter(char c);
+
 #endif

@@ -28,7 +28,9 @@
 #include "list.h"
 #include "log.h"
 #include "policy.h"
+#include "protargs.h"
 #include "run.h"
+#include "secluded.h"
 #include "wall.h"
 #include "words.h"
 
@@ -47,6 +49,8 @@ struct session {
 	const char	*cmd;		/* what the client asked for */
 	const char	*forced;	/* the forced command, when it differs */
 	const char	*request;	/* what is judged */
+	int		 secluded;	/* -s: words came on stdin */
+	size_t		 nsecluded;	/* how many, after their arg0 */
 	int		 dryrun;
 };
 
@@ -143,6 +147,20 @@ line_common(struct session *s, struct logline *l, const char *event)
 }
 
 /*
+ * What was asked: cmd, the forced command when it differs, and with -s
+ * how many of cmd's words came on stdin.
+ */
+static void
+line_request(struct session *s, struct logline *l)
+{
+	logline_add(l, "cmd", s->cmd);
+	if (s->forced)
+		logline_add(l, "forced", s->forced);
+	if (s->secluded)
+		logline_addf(l, "secluded", "%zu", s->nsecluded);
+}
+
+/*
  * Write a log line.  A line that cannot be written stops everything: an
  * attempt that leaves no trace is refused (fail closed).
  */
@@ -188,9 +206,7 @@ deny(struct session *s, const char *reason)
 		exit(1);
 	}
 	line_common(s, &l, "deny");
-	logline_add(&l, "cmd", s->cmd);
-	if (s->forced)
-		logline_add(&l, "forced", s->forced);
+	line_request(s, &l);
 	logline_add(&l, "reason", reason);
 	emit(s, &l);
 	fprintf(stderr, "rshell: denied: %s\n", reason);
@@ -203,9 +219,7 @@ log_permit(struct session *s, const char *run)
 	struct logline l;
 
 	line_common(s, &l, "permit");
-	logline_add(&l, "cmd", s->cmd);
-	if (s->forced)
-		logline_add(&l, "forced", s->forced);
+	line_request(s, &l);
 	logline_add(&l, "run", run);
 	emit(s, &l);
 }
@@ -347,6 +361,56 @@ run_builtin(struct session *s, struct decision *d, char *const *words,
 	exit(r.signo ? 128 + r.signo : r.status);
 }
 
+/* The request as it came: the command line, then the words from stdin. */
+static const char *
+received(struct session *s, const struct words *prot)
+{
+	char *rest, *all;
+
+	if (prot->n < 2)
+		return s->request;
+	if ((rest = run_join(prot->v + 1, prot->n - 1)) == NULL ||
+	    asprintf(&all, "%s %s", s->request, rest) == -1)
+		deny(s, "out of memory");
+	free(rest);
+	return all;
+}
+
+/*
+ * -s (--secluded-args): the rest of the arguments come on stdin.  Read
+ * them within what the -c string left of its limits, so the whole request
+ * stays within 1,024 words and 64 KiB, join them to the command line,
+ * and judge the whole list as if it had come on the command line: the
+ * log's cmd shows that list, quoted so that "rshell -n -c CMD" judges it
+ * again.  Only an rsync server request that asks for it reads anything.
+ */
+static void
+take_secluded(struct session *s, struct words *w)
+{
+	struct words prot;
+	char err[512], **all, *cmd;
+	size_t n;
+
+	s->secluded = 1;
+	if (protargs_read(STDIN_FILENO, WORDS_MAXWORDS + 1 - w->n,
+	    WORDS_MAXLEN - strlen(s->request), PROTARGS_TIMEOUT_MS, &prot, err,
+	    sizeof(err)) == -1)
+		deny(s, err);
+	s->nsecluded = prot.n > 0 ? prot.n - 1 : 0;
+	if (secluded_join(w->v, w->n, prot.v, prot.n, &all, &n, err,
+	    sizeof(err)) == -1) {
+		s->cmd = received(s, &prot);
+		deny(s, err);
+	}
+	words_free(&prot);
+	words_free(w);
+	w->v = all;
+	w->n = n;
+	if ((cmd = run_join(all, n)) == NULL)
+		deny(s, "out of memory");
+	s->cmd = cmd;
+}
+
 /* rshell -n: what would run, and where each pinned descriptor leads. */
 static void __attribute__((noreturn))
 print_dryrun(const struct decision *d, char *run)
@@ -379,9 +443,11 @@ session(struct session *s, const char *c, const char *orig)
 	resolve_request(s, c, orig);
 	if (words_split(s->request, &w, err, sizeof(err)) == -1)
 		deny(s, err);
+	cmd = w.n > 0 ? policy_command(w.v[0]) : NULL;
+	if (cmd != NULL && cmd->kind == DK_RSYNC && secluded_asked(w.v, w.n))
+		take_secluded(s, &w);
 	/* Only an rsync request needs to know what rsync and the kernel have. */
-	if (w.n > 0 && (cmd = policy_command(w.v[0])) != NULL &&
-	    cmd->kind == DK_RSYNC) {
+	if (cmd != NULL && cmd->kind == DK_RSYNC) {
 		caps.confine = run_rsync_confine(s->policy->rsync);
 		caps.landlock = wall_abi();
 	}

@@ -20,6 +20,9 @@
  *	'' and "" make an empty word;
  *	glob characters * ? [ ] and { } ! = are ordinary (wildcards are
  *	expanded later, by rshell, inside the confinement directory);
+ *	an unquoted ~ alone or before '/' ("host:~/dir/" arrives so) is kept
+ *	literally: sh would expand it to the account's home, and for rshell
+ *	that is DIRECTORY, which the policy maps it to where it names a path;
  *	bytes 0x80-0xff (UTF-8) are ordinary.
  *
  * Refused, with the byte offset of the culprit:
@@ -31,8 +34,10 @@
  *	is refused like the others;
  *	unquoted ; | & < > ( ) $ and backquote, and $ or backquote unescaped
  *	inside double quotes;
- *	a word starting with an unquoted ~ (sh would expand it to a home
- *	directory) or # (sh would drop the rest as a comment);
+ *	a word starting with an unquoted ~ followed by anything but '/'
+ *	or the end of the word (sh would expand ~name to another account's
+ *	home directory), or with an unquoted # (sh would drop the rest as a
+ *	comment);
  *	an unterminated quote, a trailing lone backslash;
  *	more than WORDS_MAXWORDS words or WORDS_MAXLEN bytes.
  *
@@ -180,15 +185,27 @@ escape(struct scan *sc)
 	return 0;
 }
 
+/*
+ * An unquoted "~" that sh would expand to the account's home: alone, or
+ * before an unquoted '/'.  It is kept as it is; the policy gives it its
+ * meaning (DIRECTORY) where it names a path.
+ */
+static int
+tilde_alone(unsigned char next)
+{
+	return next == '\0' || next == '/' || isblank_sh(next);
+}
+
 /* Checks that the word starting at sc->i may start at all. */
 static int
 wordstart(struct scan *sc)
 {
 	unsigned char c = sc->s[sc->i];
 
-	if (c == '~')
-		return fail(sc, "word starting with '~' at offset %zu is not "
-		    "allowed: nothing is expanded", sc->i);
+	if (c == '~' && !tilde_alone(sc->s[sc->i + 1]))
+		return fail(sc, "word starting with '~' and a name at offset "
+		    "%zu is not allowed: another account's home is never "
+		    "reachable", sc->i);
 	if (c == '#')
 		return fail(sc, "word starting with '#' at offset %zu is not "
 		    "allowed: comments are not allowed", sc->i);

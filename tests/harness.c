@@ -472,15 +472,15 @@ h_child_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* in: the descriptor to be stdin, or -1 for /dev/null. */
 static void
-child(const char *path, char *const argv[], char **envp, int out, int err)
+child(const char *path, char *const argv[], char **envp, int in, int out,
+    int err)
 {
-	int null;
-
 	h_child_signals();
 	setpgid(0, 0);
-	if ((null = open("/dev/null", O_RDONLY)) == -1 ||
-	    dup2(null, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
+	if ((in == -1 && (in = open("/dev/null", O_RDONLY)) == -1) ||
+	    dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
 		_exit(126);
 	closefrom(3);
 	execve(path, argv, envp);
@@ -541,6 +541,13 @@ void
 h_run(struct h_res *r, const char *path, char *const argv[],
     char *const env[])
 {
+	h_run_fd(r, path, argv, env, -1);
+}
+
+void
+h_run_fd(struct h_res *r, const char *path, char *const argv[],
+    char *const env[], int in)
+{
 	struct stream s[2];
 	char *envp[MAXENV];
 	int po[2], pe[2], st, timedout, i;
@@ -553,7 +560,7 @@ h_run(struct h_res *r, const char *path, char *const argv[],
 	pid = fork();
 	ck_assert_msg(pid != -1, "fork: %s", strerror(errno));
 	if (pid == 0)
-		child(path, argv, envp, po[1], pe[1]);
+		child(path, argv, envp, in, po[1], pe[1]);
 	free_env(envp);
 	close(po[1]);
 	close(pe[1]);

@@ -115,6 +115,9 @@ struct h_corpus {
  * cannot be read.  No Check assertion: suites read it while being built.
  */
 int	 h_corpus_read(struct h_corpus *c, char *err, size_t errlen);
+/* The same for another corpus of that format (name under $srcdir). */
+int	 h_corpus_read_file(struct h_corpus *c, const char *name, char *err,
+	    size_t errlen);
 void	 h_corpus_free(struct h_corpus *c);
 
 /* Is the effective uid 0?  The policy must be root-owned. */
@@ -201,9 +204,22 @@ void	 h_child_signals(void);
  */
 void	 h_run(struct h_res *r, const char *path, char *const argv[],
 	    char *const env[]);
-/* rshell -f f->policy -c cmd. */
+/* h_run with stdin the descriptor in (-1: /dev/null). */
+void	 h_run_fd(struct h_res *r, const char *path, char *const argv[],
+	    char *const env[], int in);
+/*
+ * h_run with stdin fed inlen bytes of in by a helper process (more than a
+ * pipe holds is fine); with hold the helper keeps its end open afterwards,
+ * as a client that sends no more but stays connected, until the program
+ * has ended (harness_feed.c).
+ */
+void	 h_run_in(struct h_res *r, const char *path, char *const argv[],
+	    char *const env[], const char *in, size_t inlen, int hold);
+/* rshell -f f->policy -c cmd; _in: with stdin fed as h_run_in does. */
 void	 h_rshell_c(struct h_res *r, const struct h_fx *f, const char *cmd,
 	    char *const env[]);
+void	 h_rshell_c_in(struct h_res *r, const struct h_fx *f, const char *cmd,
+	    const char *in, size_t inlen, int hold);
 void	 h_res_free(struct h_res *r);
 
 /* The record of the stand-in: runs is 0 when it never ran. */

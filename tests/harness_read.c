@@ -67,6 +67,13 @@ corpus_line(struct h_corpus *c, char *line, ssize_t len, size_t lineno)
 int
 h_corpus_read(struct h_corpus *c, char *err, size_t errlen)
 {
+	return h_corpus_read_file(c, CORPUS, err, errlen);
+}
+
+int
+h_corpus_read_file(struct h_corpus *c, const char *name, char *err,
+    size_t errlen)
+{
 	const char *dir = getenv("srcdir"), *why = NULL;
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
@@ -75,7 +82,7 @@ h_corpus_read(struct h_corpus *c, char *err, size_t errlen)
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->path, sizeof(c->path), "%s/%s", dir != NULL ? dir : ".",
-	    CORPUS);
+	    name);
 	if ((fp = fopen(c->path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s (run from the top of the tree, "
 		    "or set srcdir)", c->path, strerror(errno));

@@ -229,6 +229,26 @@ pp_gen_path(struct pp_rng *r, char *buf, size_t len, int dotdot, int marker)
 		strlcpy(buf, ".", len);
 }
 
+void
+pp_gen_operand(struct pp_rng *r, char *buf, size_t len, int dotdot,
+    int marker)
+{
+	char path[PATH_MAX];
+	uint32_t roll;
+
+	pp_gen_path(r, path, sizeof(path), dotdot, marker);
+	roll = pp_below(r, 32);
+	if (roll < 4)
+		pp_fmt(buf, len, "~%s%s", path[0] == '/' ? "" : "/", path);
+	else if (roll == 4)
+		strlcpy(buf, "~", len);
+	else if (roll == 5)
+		pp_fmt(buf, len, "~%s/%s", shortpool[pp_below(r, NSHORT)],
+		    path);
+	else
+		strlcpy(buf, path, len);
+}
+
 static int
 is_link_name(const char *c)
 {
@@ -360,6 +380,24 @@ pp_expect(const struct pp_tree *t, const char *path, const char *base,
 		if (lstat(probe, &st) == 0)
 			w->verdict = PP_REFUSE;
 	}
+}
+
+void
+pp_expect_operand(const struct pp_tree *t, const char *path, int leaf,
+    int absolute, struct pp_want *w)
+{
+	if (path[0] != '~') {
+		pp_expect(t, path, NULL, leaf, absolute, w);
+		return;
+	}
+	if (path[1] != '\0' && path[1] != '/') {
+		memset(w, 0, sizeof(*w));
+		w->verdict = PP_REFUSE;
+		return;
+	}
+	/* What follows "~" is beneath DIRECTORY, as a path from its top. */
+	pp_expect(t, path[1] == '\0' ? "." : path + 1, NULL, leaf, 0, w);
+	w->slash = ends_slash(path);
 }
 
 static char msg[3 * PATH_MAX];

@@ -51,6 +51,14 @@ void		 pp_tree_remove(const struct pp_tree *t);
 void		 pp_gen_path(struct pp_rng *r, char *buf, size_t len,
 		    int dotdot, int marker);
 
+/*
+ * A path as a client names an operand (a transfer path): pp_gen_path, and
+ * one time in eight a leading "~" component ("~/" before the path, "~"
+ * alone, or "~name/" before it).
+ */
+void		 pp_gen_operand(struct pp_rng *r, char *buf, size_t len,
+		    int dotdot, int marker);
+
 enum pp_verdict {
 	PP_REFUSE,	/* must be refused */
 	PP_EXACT,	/* must be permitted, and map exactly */
@@ -77,6 +85,14 @@ struct pp_want {
 void		 pp_expect(const struct pp_tree *t, const char *path,
 		    const char *base, int leaf, int absolute,
 		    struct pp_want *w);
+
+/*
+ * pp_expect for an operand (base NULL): a leading "~" component names
+ * DIRECTORY itself, whatever the rule's "absolute", and "~name" (another
+ * account's home) must be refused.
+ */
+void		 pp_expect_operand(const struct pp_tree *t, const char *path,
+		    int leaf, int absolute, struct pp_want *w);
 
 /*
  * Check a pinned result against w: dir is where the descriptor leads

@@ -54,6 +54,74 @@ START_TEST(t_clean)
 }
 END_TEST
 
+/*
+ * Operands: a leading "~" component is the root; "~name" is refused;
+ * everywhere else, and in plain confine_clean, "~" is a character.
+ */
+static const struct {
+	const char *in;
+	const char *home;	/* confine_clean_home; NULL: refused */
+	const char *plain;	/* confine_clean */
+	const char *marker;	/* confine_clean_marker; NULL: refused */
+} tildes[] = {
+	{ "~", ".", "~", "." },
+	{ "~/", ".", "~", "." },
+	{ "~/.", ".", "~", "." },
+	{ "~//x/", "x", "~/x", "x" },
+	{ "~/a/b", "a/b", "~/a/b", "a/b" },
+	{ "~/a/./b", "a/b", "~/a/b", "a/./b" },
+	{ "~/./b", "b", "~/b", "././b" },
+	{ "~/~", "~", "~/~", "~" },
+	{ "~/a/~b", "a/~b", "~/a/~b", "a/~b" },
+	{ "a/~", "a/~", "a/~", "a/~" },
+	{ "./~", "~", "~", "~" },
+	{ "/~/x", "~/x", "~/x", "~/x" },
+	{ "~root", NULL, "~root", NULL },
+	{ "~root/.ssh", NULL, "~root/.ssh", NULL },
+	{ "~x/./y", NULL, "~x/y", NULL },
+	{ "~~/x", NULL, "~~/x", NULL },
+	{ "~./x", NULL, "~./x", NULL },
+	{ "~/../x", NULL, NULL, NULL },
+	{ "~/..", NULL, NULL, NULL },
+};
+
+static void
+tilde_case(int (*fn)(const char *, char *, size_t, char *, size_t),
+    const char *in, const char *want, const char *what)
+{
+	char out[PATH_MAX], err[256] = "";
+	int rv = fn(in, out, sizeof(out), err, sizeof(err));
+
+	if (want == NULL) {
+		ck_assert_msg(rv == -1, "%s(%s) gave %s", what, in, out);
+		ck_assert_msg(err[0] != '\0' && strchr(err, '\n') == NULL,
+		    "%s(%s): no reason", what, in);
+	} else {
+		ck_assert_msg(rv == 0, "%s(%s): %s", what, in, err);
+		ck_assert_msg(strcmp(out, want) == 0, "%s(%s) gave %s, want %s",
+		    what, in, out, want);
+	}
+}
+
+START_TEST(t_tilde)
+{
+	char out[PATH_MAX], err[256];
+
+	tilde_case(confine_clean_home, tildes[_i].in, tildes[_i].home,
+	    "confine_clean_home");
+	tilde_case(confine_clean, tildes[_i].in, tildes[_i].plain,
+	    "confine_clean");
+	tilde_case(confine_clean_marker, tildes[_i].in, tildes[_i].marker,
+	    "confine_clean_marker");
+	if (tildes[_i].home == NULL && tildes[_i].plain != NULL) {
+		ck_assert_int_eq(confine_clean_home(tildes[_i].in, out,
+		    sizeof(out), err, sizeof(err)), -1);
+		ck_assert_msg(strstr(err, "another account's home") != NULL,
+		    "%s: %s", tildes[_i].in, err);
+	}
+}
+END_TEST
+
 /* Option paths relative to the destination: ".." stays within the root. */
 static const struct {
 	const char *base, *value;
@@ -393,6 +461,7 @@ make_suite_confine(void)
 
 	tcase_add_loop_test(tc, t_clean, 0, sizeof(clean) / sizeof(clean[0]));
 	tcase_add_test(tc, t_clean_limits);
+	tcase_add_loop_test(tc, t_tilde, 0, sizeof(tildes) / sizeof(tildes[0]));
 	tcase_add_loop_test(tc, t_join, 0, sizeof(joins) / sizeof(joins[0]));
 	tcase_add_test(tc, t_join_long);
 	tcase_add_test(tc, t_root);

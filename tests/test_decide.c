@@ -336,8 +336,20 @@ static const struct row {
 	{ "u", NULL, "id", LL, "command not allowed: id", 0, 0, 0, 0, NULL },
 	{ "u", NULL, "rsyncx --server . x", LL, "command not allowed: rsyncx",
 	    0, 0, 0, 0, NULL },
-	{ "u", NULL, "/usr/bin/rsync --server . x", LL, "command not allowed",
-	    0, 0, 0, 0, NULL },
+	/* any absolute path of rsync: the policy's rsync runs all the same */
+	{ "u", NULL, "/usr/bin/rsync --server " CAPS " . laptop/", LL, RUN
+	    CHMOD " -- . /proc/self/fd/#/", 1, DK_RSYNC, WALL_WRITE, 0, CHMOD },
+	{ "u", NULL, "/opt/rsync-3.5/bin/rsync --server --sender " CAPS
+	    " . laptop", LL, RUNS "-- . /proc/self/fd/#/laptop", 1, DK_RSYNC,
+	    WALL_READ, 0, "" },
+	{ "u", NULL, "/usr/bin/rsync2 --server . x", LL, "command not allowed: "
+	    "/usr/bin/rsync2", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "bin/rsync --server . x", LL, "command not allowed: "
+	    "bin/rsync", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "/rsync/ --server . x", LL, "command not allowed", 0, 0,
+	    0, 0, NULL },
+	{ "u", NULL, "/bin/true", LL, "command not allowed: /bin/true", 0, 0,
+	    0, 0, NULL },
 	{ "u", NULL, "LS", LL, "command not allowed", 0, 0, 0, 0, NULL },
 	{ "u", NULL, "true x", LL, "true takes no arguments", 0, 0, 0, 0,
 	    NULL },
@@ -355,6 +367,17 @@ static const struct row {
 	    NULL },
 	/* a missing operand is the listing's error, not a refusal */
 	{ "u", NULL, "ls nothere", LL, NULL, 1, DK_LIST, 0, 0, NULL },
+	/* a leading "~" is DIRECTORY; "~name" is another account's */
+	{ "u", NULL, SND ". ~/laptop", LL, RUNS "-- . /proc/self/fd/#/laptop",
+	    1, DK_RSYNC, WALL_READ, 0, "" },
+	{ "u", NULL, SRV ". ~", LL, RUN CHMOD " -- . /proc/self/fd/#/", 1,
+	    DK_RSYNC, WALL_WRITE, 0, CHMOD },
+	{ "u", "abs", SRV ". ~/x/", LL, RUN CHMOD " -- . /proc/self/fd/#/x/",
+	    1, DK_RSYNC, WALL_WRITE, 0, CHMOD },
+	{ "u", NULL, SND ". ~u/laptop", LL, "~u (another account's home) is "
+	    "not allowed", 0, 0, 0, 0, NULL },
+	{ "u", NULL, "ls ~/laptop", LL, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "u", NULL, "ls ~u", LL, "another account's home", 0, 0, 0, 0, NULL },
 	/* rsync refusals */
 	{ "u", NULL, SRV ". ../x/", LL, "\"..\" is not allowed", 0, 0, 0, 0,
 	    NULL },
@@ -535,7 +558,10 @@ START_TEST(t_umask)
 }
 END_TEST
 
-/* Every command of the table, and nothing else, is found by its name. */
+/*
+ * Every command of the table, and nothing else, is found by its name;
+ * rsync also by an absolute path whose last component is "rsync".
+ */
 START_TEST(t_commands)
 {
 	static const struct {
@@ -546,14 +572,29 @@ START_TEST(t_commands)
 		{ "df", DK_LIST }, { "true", DK_TRUE }, { "sh", DK_NONE },
 		{ "rsync ", DK_NONE }, { "", DK_NONE }, { "lsx", DK_NONE },
 		{ "l", DK_NONE }, { "/bin/ls", DK_NONE },
+		/* BackupPC's RsyncClientPath, --rsync-path=... */
+		{ "/usr/bin/rsync", DK_RSYNC }, { "/usr/local/bin/rsync",
+		    DK_RSYNC }, { "/rsync", DK_RSYNC }, { "//usr//bin/rsync",
+		    DK_RSYNC }, { "/opt/my rsync/bin/rsync", DK_RSYNC },
+		/* ... and names that only look like it */
+		{ "rsyncx", DK_NONE }, { "xrsync", DK_NONE },
+		{ "/usr/bin/rsync2", DK_NONE }, { "/usr/bin/xrsync", DK_NONE },
+		{ "/usr/bin/rsync ", DK_NONE }, { "bin/rsync", DK_NONE },
+		{ "./rsync", DK_NONE }, { "/rsync/", DK_NONE },
+		{ "/usr/bin/rsync/", DK_NONE }, { "/", DK_NONE },
+		{ "/usr/bin/", DK_NONE }, { "RSYNC", DK_NONE },
+		{ "/usr/bin/RSYNC", DK_NONE }, { "~/rsync", DK_NONE },
+		{ "/bin/true", DK_NONE }, { "/usr/bin/du", DK_NONE },
+		{ "/bin/df", DK_NONE },
 	};
 	const struct command *c;
 	size_t i;
 
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		c = policy_command(verbs[i].verb);
-		ck_assert_int_eq(c ? c->kind : DK_NONE, verbs[i].kind);
-		if (c != NULL)
+		ck_assert_msg((c ? c->kind : DK_NONE) == verbs[i].kind,
+		    "verb \"%s\"", verbs[i].verb);
+		if (c != NULL && verbs[i].verb[0] != '/')
 			ck_assert_str_eq(c->name, verbs[i].verb);
 	}
 	ck_assert_int_eq(policy_command("ls")->sub, LC_LS);

@@ -63,6 +63,40 @@ ncomps(const char *rest)
 	return n;
 }
 
+/*
+ * Operands as a client names them, "~" and all, through the cleaning
+ * that transfer paths get (confine_clean_home).
+ */
+static void
+resolve_operands(const struct pp_tree *t, struct pp_rng *r, int rootfd,
+    int tree)
+{
+	struct pp_want w;
+	struct pinned pp;
+	char path[PATH_MAX], clean[PATH_MAX], err[512];
+	const char *why, *dir;
+	int i, leaf;
+
+	for (i = 0; i < NRESOLVE / 2; i++) {
+		pp_gen_operand(r, path, sizeof(path), 1, 0);
+		leaf = pp_below(r, 2);
+		pp_expect_operand(t, path, leaf, 0, &w);
+		if (confine_clean_home(path, clean, sizeof(clean), err,
+		    sizeof(err)) == -1 || confine_pin(rootfd, clean,
+		    leaf ? CONFINE_LEAF : 0, &pp, err, sizeof(err)) == -1)
+			why = pp_check_refused(&w);
+		else {
+			dir = pp_fd_dir(pp.fd);
+			why = dir ? pp_check(&w, dir, pp.rest) :
+			    "descriptor unreadable";
+			close(pp.fd);
+		}
+		ck_assert_msg(why == NULL, "seed %" PRIu64 " tree %d operand "
+		    "%d: \"%s\"%s: %s (%s)", seed, tree, i, path,
+		    leaf ? " as a leaf" : "", why, err);
+	}
+}
+
 START_TEST(t_resolver)
 {
 	struct pp_tree t;
@@ -106,6 +140,7 @@ START_TEST(t_resolver)
 			    "case %d: \"%s\"%s: %s (%s)", seed, tree, i, path,
 			    leaf ? " as a leaf" : "", why, err);
 		}
+		resolve_operands(&t, &r, rootfd, tree);
 		close(rootfd);
 		pp_tree_remove(&t);
 	}
@@ -255,16 +290,16 @@ gen_request(struct pp_rng *r, const struct pp_tree *t, struct req *q)
 	q->npaths = q->push ? 1 : 1 + pp_below(r, 3);
 	q->verdict = PP_EXACT;
 	for (i = 0; i < q->npaths; i++) {
-		pp_gen_path(r, p, sizeof(p), 1, q->relative);
+		pp_gen_operand(r, p, sizeof(p), 1, q->relative);
 		if (q->absolute && p[0] == '/' && pp_below(r, 2))
 			pp_fmt(q->path[i], sizeof(q->path[i]), "%s%s",
 			    t->dir, p);
 		else
 			strlcpy(q->path[i], p, sizeof(q->path[i]));
-		pp_expect(t, q->path[i], NULL, 0, q->absolute, &q->want[i]);
+		pp_expect_operand(t, q->path[i], 0, q->absolute, &q->want[i]);
 		/* A pull names a directory without a slash by itself. */
 		if (!q->push && !q->relative && !q->want[i].slash)
-			pp_expect(t, q->path[i], NULL, 1, q->absolute,
+			pp_expect_operand(t, q->path[i], 1, q->absolute,
 			    &q->want[i]);
 		combine(q, q->want[i].verdict);
 	}

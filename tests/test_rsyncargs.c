@@ -15,6 +15,8 @@
 
 Suite	*make_suite_rsyncargs(void);
 
+#define OPENRSYNC	"tests/data/openrsync-client-commands.tsv"
+
 #define ANY	(RO_PUSH | RO_PULL | RO_LIST)
 #define DEST	" . backup/laptop/"
 
@@ -57,17 +59,37 @@ corpus_row(const struct h_corpus *c, const struct h_corpus_row *r)
 	}
 }
 
-START_TEST(test_corpus)
+/* The rows of one corpus file, each checked; how many there were. */
+static size_t
+corpus_file(const char *name)
 {
 	struct h_corpus c;
 	char err[PATH_MAX + 128];
 	size_t i;
 
-	ck_assert_msg(h_corpus_read(&c, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(h_corpus_read_file(&c, name, err, sizeof(err)) == 0,
+	    "%s", err);
 	for (i = 0; i < c.n; i++)
 		corpus_row(&c, &c.row[i]);
-	ck_assert_msg(c.n >= 150, "only %zu corpus rows", c.n);
+	i = c.n;
 	h_corpus_free(&c);
+	return i;
+}
+
+START_TEST(test_corpus)
+{
+	size_t rows = corpus_file("tests/data/rsync-3.5-client-commands.tsv");
+
+	ck_assert_msg(rows >= 150, "only %zu corpus rows", rows);
+}
+END_TEST
+
+/* openrsync's command lines: one flag a word, no capability string. */
+START_TEST(test_openrsync)
+{
+	size_t rows = corpus_file(OPENRSYNC);
+
+	ck_assert_msg(rows >= 100, "only %zu openrsync rows", rows);
 }
 END_TEST
 
@@ -100,7 +122,8 @@ static const struct {
 	{ H_PUSH_PREFIX "--write-devices" DEST, "--write-devices" },
 	{ H_PUSH_PREFIX "--no-munge-links" DEST, "--no-munge-links" },
 	{ "rsync --server -slogDtpre.iLsfxCIvu", "-s" },
-	{ "rsync --server --sender -slogDtpre.iLsfxCIvu . x", "drop -s" },
+	{ "rsync --server --sender -slogDtpre.iLsfxCIvu . x",
+	    "only on the command line" },
 	{ H_PUSH_PREFIX "--protect-args" DEST, "--protect-args" },
 	{ H_PUSH_PREFIX "--secluded-args" DEST, "--secluded-args" },
 	{ H_PUSH_PREFIX "--debug=ALL" DEST, "--debug" },
@@ -289,6 +312,25 @@ static const struct {
 	{ "rsync --server foo . x", -1, "unexpected argument" },
 	{ "rsync --server - . x", -1, "unexpected argument" },
 	{ "rsync --server -v --sender . x", -1, "--sender" },
+	/* openrsync: every flag a word of its own, no capability string */
+	{ "rsync --server -g -l -o -p -D -r -t --dirs -8 . x", 0, NULL },
+	{ "rsync --server --sender -g -l -o -p -D -r -t -v -v -v -x -x "
+	    "--dirs -8 . a b", 0, NULL },
+	{ "rsync --server -8 . x", 0, NULL },
+	{ "rsync --server -v8 . x", 0, NULL },
+	{ "rsync --server -8ve.iLsfxCIvu . x", 0, NULL },
+	{ "rsync --server --8-bit-output . x", 0, NULL },
+	{ "rsync --server --8-bit-output=1 . x", -1, "does not take a value" },
+	{ "rsync --server -g -l -O --backup --suffix .bak --backup-dir old "
+	    "--max-delete=5 --max-size=1000 --min-size=10 --bwlimit=100 "
+	    "-B8192 --log-format=X --ignore-times --no-implied-dirs "
+	    "--safe-links --size-only -J --force --ignore-errors . x", 0,
+	    NULL },
+	{ "rsync --server --checksum-choice md5 -r . x", 0, NULL },
+	{ "rsync --server --sender -r -L . x", -1, "--copy-links/-L" },
+	{ "rsync --server -r -K . x", -1, "--keep-dirlinks/-K" },
+	{ "rsync --server -r -e . x", -1, "-e/--rsh" },
+	{ "rsync --server -r - . x", -1, "unexpected argument" },
 	/* unknown options */
 	{ H_PUSH_PREFIX "--foo" DEST, -1, "unknown option --foo" },
 	{ H_PUSH_PREFIX "--foo=bar" DEST, -1, "unknown option --foo" },
@@ -596,6 +638,7 @@ make_suite_rsyncargs(void)
 	s = suite_create("rsyncargs");
 	tc = tcase_create("corpus");
 	tcase_add_test(tc, test_corpus);
+	tcase_add_test(tc, test_openrsync);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("refused");
 	tcase_add_loop_test(tc, test_always, 0, NROWS(always));

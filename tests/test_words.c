@@ -80,6 +80,22 @@ static const struct okrow okrows[] = {
 	    { "caf\xc3\xa9", "\xe2\x82\xac", "\xc3\xa9", "\xff" } },
 };
 
+/*
+ * An unquoted "~" alone or before '/': sh expands it to the account's
+ * home, rshell keeps it for the policy, which maps it to DIRECTORY.
+ */
+static const struct okrow tilderows[] = {
+	{ "~", 1, { "~" } },
+	{ "ls ~", 2, { "ls", "~" } },
+	{ "ls ~/", 2, { "ls", "~/" } },
+	{ "ls ~/x", 2, { "ls", "~/x" } },
+	{ "ls\t~\t~/a/b/", 3, { "ls", "~", "~/a/b/" } },
+	{ "ls ~/'a b'/~/c", 2, { "ls", "~/a b/~/c" } },
+	{ "rsync --server . ~/backup/", 4,
+	    { "rsync", "--server", ".", "~/backup/" } },
+	{ "ls ~//x", 2, { "ls", "~//x" } },
+};
+
 struct badrow {
 	const char	*in;
 	const char	*what;	/* the reason must mention this */
@@ -114,9 +130,16 @@ static const struct badrow badrows[] = {
 	{ "a\\\tb", "0x09", 2 },
 	{ "a\\\nb", "0x0a", 2 },
 	{ "\"a\\\nb\"", "0x0a", 3 },
-	/* tilde and comment at word start */
-	{ "~", "~", 0 },
+	/* tilde and a name, and comment, at word start */
+	{ "~root", "~", 0 },
 	{ "ls ~root/x", "~", 3 },
+	{ "ls ~x", "~", 3 },
+	{ "ls ~'x'/", "~", 3 },
+	{ "ls ~\\/x", "~", 3 },
+	{ "ls ~~", "~", 3 },
+	{ "ls ~.", "~", 3 },
+	{ "ls ~-", "~", 3 },
+	{ "ls ~+/x", "~", 3 },
 	{ "#", "#", 0 },
 	{ "a #comment", "#", 2 },
 	/* unterminated quotes, trailing backslash */
@@ -187,6 +210,51 @@ START_TEST(test_sh_agrees)
 	}
 	ck_assert_msg(p == end, "\"%s\": sh made more words", r->in);
 	h_res_free(&res);
+}
+END_TEST
+
+START_TEST(test_tilde)
+{
+	const struct okrow *r = &tilderows[_i];
+	struct words w;
+	char err[256] = "";
+
+	ck_assert_msg(words_split(r->in, &w, err, sizeof(err)) == 0,
+	    "\"%s\" refused: %s", r->in, err);
+	check_words(&w, r);
+	words_free(&w);
+}
+END_TEST
+
+/* sh agrees, but for the home it puts where rshell leaves the "~". */
+START_TEST(test_sh_tilde)
+{
+	const struct okrow *r = &tilderows[_i];
+	char cmd[512], out[1024], *p;
+	size_t len, i;
+	FILE *fp;
+	int n;
+
+	n = snprintf(cmd, sizeof(cmd), "HOME=@HOME@; set -f; "
+	    "printf '%%s\\0' X %s", r->in);
+	ck_assert(n > 0 && (size_t)n < sizeof(cmd));
+	ck_assert_ptr_nonnull(fp = popen(cmd, "r"));
+	len = fread(out, 1, sizeof(out), fp);
+	ck_assert_int_eq(pclose(fp), 0);
+	ck_assert(len < sizeof(out) && len >= 2 && out[len - 1] == '\0');
+	p = out + 2;
+	for (i = 0; i < r->n; i++) {
+		ck_assert_msg(p < out + len, "\"%s\": sh made fewer words",
+		    r->in);
+		if (strncmp(p, "@HOME@", 6) == 0) {
+			ck_assert_msg(r->want[i][0] == '~', "\"%s\": sh "
+			    "expanded word %zu", r->in, i);
+			ck_assert_str_eq(p + 6, r->want[i] + 1);
+		} else
+			ck_assert_str_eq(p, r->want[i]);
+		p += strlen(p) + 1;
+	}
+	ck_assert_msg(p == out + len, "\"%s\": sh made more words", r->in);
 }
 END_TEST
 
@@ -297,6 +365,7 @@ make_suite_words(void)
 	s = suite_create("words");
 	tc = tcase_create("split");
 	tcase_add_loop_test(tc, test_ok, 0, NROWS(okrows));
+	tcase_add_loop_test(tc, test_tilde, 0, NROWS(tilderows));
 	tcase_add_loop_test(tc, test_refused, 0, NROWS(badrows));
 	tcase_add_test(tc, test_maxwords);
 	tcase_add_test(tc, test_maxlen);
@@ -304,6 +373,7 @@ make_suite_words(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sh");
 	tcase_add_loop_test(tc, test_sh_agrees, 0, NROWS(okrows));
+	tcase_add_loop_test(tc, test_sh_tilde, 0, NROWS(tilderows));
 	suite_add_tcase(s, tc);
 	return s;
 }

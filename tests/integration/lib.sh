@@ -186,6 +186,9 @@ UseDNS no
 MaxStartups 256
 MaxSessions 16
 LogLevel VERBOSE
+# As Debian ships it: the external sftp-server, which sshd runs through the
+# login shell (internal-sftp never reaches it).
+Subsystem sftp /usr/lib/openssh/sftp-server
 EOF
 }
 
@@ -290,6 +293,19 @@ it_ssh()
 	shift
 	# shellcheck disable=SC2046
 	timeout 120 $(it_sshcmd "$k") "$IT_HOST" "$@"
+}
+
+# it_sftp KEY SFTP-ARGS...: sftp to the account of key KEY, bounded in time
+# (scp without -O speaks the same protocol).
+it_sftp()
+{
+	local k=$it_tmp/keys/$1
+	shift
+	timeout 120 "${IT_SFTP:-sftp}" -F /dev/null -P "$it_port" -i "$k" \
+	    -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes \
+	    -o StrictHostKeyChecking=yes \
+	    -o "UserKnownHostsFile=$it_tmp/known_hosts" \
+	    -o GlobalKnownHostsFile=/dev/null "$@"
 }
 
 # it_rsync KEY RSYNC-ARGS...: remote paths are written ":PATH".

@@ -54,6 +54,10 @@ scenarios=(
 	"concurrency	32 pushes and 32 listings at once: one permit and one exit each"
 	"failclosed	an unwritable log refuses every request"
 	"badpolicy	a malformed or writable policy refuses every request"
+	"secluded	rsync -s, --secluded-args, RSYNC_PROTECT_ARGS=1 push and pull awkward names as without -s"
+	"secludedhostile	hostile protected arguments refused and logged; a stalled or flooding client in time"
+	"clients	--rsync-path=/usr/bin/rsync, host:~/x/, openrsync's command line with -8"
+	"sftp	sftp and scp are refused, and logged; what their users see"
 	"outside	nothing written outside, the log well formed"
 )
 for want in "$@"; do
@@ -675,6 +679,238 @@ sc_badpolicy()
 	chmod 0644 "$p"
 	expect_success it_ssh main true
 	log_session permit 0 'cmd=true'
+}
+
+# A tree whose names need every kind of care: spaces, quotes, a
+# backslash, a newline, bytes that are not UTF-8, a leading dash.
+mk_awkward()
+{
+	local d=$1
+	mkdir -p "$d/dir with  spaces" "$d/it's \"quoted\"" "$d/caf"$'\xe9'
+	echo "spaces" >"$d/dir with  spaces/a b.txt"
+	echo "quotes" >"$d/it's \"quoted\"/'\"\`\$(id)\`.txt"
+	echo "latin1" >"$d/caf"$'\xe9'"/"$'na\xefve'
+	echo "newline" >"$d/new"$'\n'"line.txt"
+	echo "backslash" >"$d/back\\slash"
+	echo "dash" >"$d/-rf"
+	echo "star" >"$d/*.txt"
+	ln -s "it's \"quoted\"" "$d/link with space"
+	touch -d '2021-02-03 04:05:06' "$d/-rf"
+}
+
+# it_rsync with RSYNC_PROTECT_ARGS=1 in the client's environment.
+rsync_protect_env()
+{
+	local RSYNC_PROTECT_ARGS=1
+	export RSYNC_PROTECT_ARGS
+	it_rsync "$@"
+}
+
+sc_secluded()
+{
+	local a=$S/awkward u=$B/$IT_USER n
+	mk_awkward "$a"
+	mkdirs "$u/sec"
+	# The same push without -s and with each way of asking for it.
+	expect_success it_rsync main -a --no-s "$a/" ":sec/plain/"
+	same_tree "$a" "$u/sec/plain"
+	log_lacks 'secluded='
+	log_mark
+	expect_success it_rsync main -a -s "$a/" ":sec/s/"
+	same_tree "$u/sec/plain" "$u/sec/s"
+	log_session permit 0 'secluded=2' 'cmd="rsync --server -logDtpre.iLsfxCIvu . sec/s/"'
+	log_mark
+	expect_success it_rsync main -a --secluded-args "$a/" ":sec/long/"
+	same_tree "$u/sec/plain" "$u/sec/long"
+	log_session permit 0 'secluded=2' ' . sec/long/'
+	log_mark
+	expect_success rsync_protect_env main -a "$a/" ":sec/env/"
+	same_tree "$u/sec/plain" "$u/sec/env"
+	log_session permit 0 'secluded=2' ' . sec/env/'
+
+	# A destination and sources whose own names are awkward (a newline
+	# in a name on the command line is refused with or without -s).
+	log_mark
+	expect_success it_rsync main -a -s "$a/" ":sec/it's \"q\" caf"$'\xe9'"/"
+	same_tree "$a" "$u/sec/it's \"q\" caf"$'\xe9'
+	log_session permit 0 'secluded=2' " . 'sec/it'\\\\''s \\\"q\\\" caf\\xE9/'"
+	expect_success it_rsync main -a -s ":sec/s/it's \"quoted\"" \
+	    ":sec/s/dir with  spaces/a b.txt" ":sec/s/*.txt" "$C/sec-pulled/"
+	for n in "it's \"quoted\"" "a b.txt" "*.txt"; do
+		[ -e "$C/sec-pulled/$n" ] || fail "$n was not pulled"
+	done
+	same_tree "$a/it's \"quoted\"" "$C/sec-pulled/it's \"quoted\""
+
+	# Pulls with and without -s land the same tree.
+	log_mark
+	expect_success it_rsync main -a --no-s ":sec/s/" "$C/sec-plain/"
+	expect_success it_rsync main -a -s ":sec/s/" "$C/sec-s/"
+	expect_success rsync_protect_env main -a ":sec/s/" "$C/sec-env/"
+	same_tree "$a" "$C/sec-plain"
+	same_tree "$C/sec-plain" "$C/sec-s"
+	same_tree "$C/sec-plain" "$C/sec-env"
+	[ "$(log_grep 'event=permit ' '--sender' 'secluded=2' | wc -l)" = 2 ] ||
+		fail "expected two pulls with secluded=2"
+	log_wellformed
+}
+
+# protected ARGS COMMAND: ssh COMMAND with stdin holding ARGS (printf
+# escapes: \000 for NUL), as a client with -s sends them.
+protected()
+{
+	local args=$1
+	shift
+	# shellcheck disable=SC2059
+	it_ssh main "$@" < <(printf "$args")
+}
+
+sc_secludedhostile()
+{
+	local p=$T/outside/pwned u=$B/$IT_USER c n=0 t0 t1
+	local srv='rsync --server -slogDtpre.iLsfxCIvu'
+	mkdirs "$u/hostile"
+	ln -sfn "$T/outside" "$u/hostile/out"
+	for c in \
+	    "rsync\000--rsh=touch $p\000.\000x/\000\000|--rsh is not allowed" \
+	    "rsync\000-e\000touch $p\000.\000x/\000\000|-e/--rsh" \
+	    "rsync\000--log-file=$p\000.\000x/\000\000|--log-file is not allowed" \
+	    "rsync\000--write-batch=$p\000.\000x/\000\000|--write-batch" \
+	    "rsync\000-s\000.\000x/\000\000|only on the command line" \
+	    "rsync\000--server\000.\000x/\000\000|--server may only" \
+	    "rsync\000.\000../outside/\000\000|is not allowed" \
+	    "rsync\000.\000hostile/out/\000\000|leads outside" \
+	    "rsync\000--link-dest=../../../../outside\000.\000x/\000\000|leads outside" \
+	    "rsync\000--iconv=latin1\000.\000x/\000\000|--iconv is not allowed with -s" \
+	    "sh\000-c\000touch $p\000\000|do not start with" \
+	    "rsync\000.\000x/\000--rsh=sh\000\000|options after"; do
+		expect_refused protected "${c%%|*}" "$srv"
+		stderr_has "${c#*|}"
+		n=$((n + 1))
+	done
+	# Each refused and logged, with how many words came on stdin.
+	[ "$(log_grep 'event=deny ' 'secluded=' | wc -l)" = "$n" ] ||
+		fail "expected $n deny lines with secluded="
+	log_lacks 'event=permit '
+	# The real client with refused options and paths inside -s.
+	log_mark
+	expect_refused it_rsync main -s -a --copy-unsafe-links :hostile/ "$C/h1/"
+	stderr_has '--copy-unsafe-links is not allowed'
+	expect_refused it_rsync main -s -a "$S/small/" ":../outside/"
+	expect_refused it_rsync main -s -a :hostile/out/secret.txt "$C/h2/"
+	expect_refused it_rsync main -s -a --iconv=utf8,latin1 "$S/small/" :x/
+	stderr_has '--iconv is not allowed with -s'
+	[ "$(log_grep 'event=deny ' 'secluded=' | wc -l)" = 4 ] ||
+		fail "expected four deny lines with secluded="
+	absent "$p"
+	absent "$u/x"
+	absent "$C/h2/secret.txt"
+
+	# A client that stops before the empty string and stays connected,
+	# and one that floods: both refused within the time limit.
+	log_mark
+	t0=$(date +%s%N)
+	expect_refused it_ssh main "$srv" < <(printf 'rsync\000.\000x/\000'; sleep 20)
+	t1=$(date +%s%N)
+	stderr_has 'not complete within 5 s'
+	[ $(( (t1 - t0) / 1000000 )) -ge 4900 ] &&
+	    [ $(( (t1 - t0) / 1000000 )) -lt 10000 ] ||
+		fail "a stalled client refused after $(( (t1 - t0) / 1000000 )) ms"
+	t0=$(date +%s%N)
+	expect_refused it_ssh main "$srv" < <(printf 'rsync\000'; head -c 8M /dev/zero | tr '\0' a)
+	t1=$(date +%s%N)
+	stderr_has 'more than'
+	[ $(( (t1 - t0) / 1000000 )) -lt 5000 ] ||
+		fail "a flood refused after $(( (t1 - t0) / 1000000 )) ms"
+	log_session deny - 'reason="protected arguments (-s): not complete within 5 s'
+	log_session deny - 'reason="protected arguments (-s): more than'
+	log_lacks 'event=permit '
+	[ "$(log_grep 'event=deny ' "user=$IT_USER" | wc -l)" = 2 ] ||
+		fail "expected two deny lines"
+	absent "$u/x"
+	[ "$(ls -A "$T/outside")" = "secret.txt" ] || fail "something was written to outside"
+	log_wellformed
+}
+
+# An ssh that runs what openrsync (macOS 15 and later) runs for the same
+# transfer: every flag a word of its own, -8, no capability string.  The
+# rsync client speaks protocol 27 to it, as openrsync does.
+openrsync_ssh()
+{
+	local k=$1 sender=
+	shift
+	case " $* " in *" --sender "*) sender=--sender ;; esac
+	# shellcheck disable=SC2046
+	exec $(it_sshcmd "$k") "$1" rsync --server $sender \
+	    -g -l -o -p -D -r -t --dirs -8 . "${@: -1}"
+}
+
+sc_clients()
+{
+	local u=$B/$IT_USER w=$T/openrsync-ssh
+	# --rsync-path=/usr/bin/rsync: BackupPC's RsyncClientPath too.
+	expect_success it_rsync main -a --rsync-path=/usr/bin/rsync \
+	    "$S/small/" :rpath/
+	same_tree "$S/small" "$u/rpath"
+	log_session permit 0 'cmd="/usr/bin/rsync --server ' ' . rpath/"' \
+	    'run="/usr/bin/rsync --server '
+	log_mark
+	expect_success it_rsync main -a --rsync-path=/usr/bin/rsync -s \
+	    :rpath/ "$C/rpath/"
+	same_tree "$S/small" "$C/rpath"
+	log_session permit 0 'cmd="/usr/bin/rsync --server --sender ' \
+	    'secluded=2'
+
+	# host:~/x/ is DIRECTORY/x, push and pull, with and without -s.
+	log_mark
+	expect_success it_rsync main -a "$S/small/" ':~/tilde/'
+	same_tree "$S/small" "$u/tilde"
+	expect_success it_rsync main -a -s "$S/mid/" ':~/tilde-s/'
+	same_tree "$S/mid" "$u/tilde-s"
+	expect_success it_rsync main -a ':~/tilde/' "$C/tilde/"
+	same_tree "$S/small" "$C/tilde"
+	expect_success it_rsync laptop -a "$S/small/" ':~'
+	log_session permit 0 'key=laptop' ' . ~"'
+	expect_refused it_rsync main -a ':~root/' "$C/tilde-root/"
+	absent "$C/tilde-root"
+
+	# openrsync's command line, -8 and all, push and pull.
+	log_mark
+	printf '#!/usr/bin/env bash\n. %q\nit_tmp=%q; it_port=%q\n%s\nopenrsync_ssh main "$@"\n' \
+	    "$here/lib.sh" "$it_tmp" "$it_port" "$(declare -f openrsync_ssh)" >"$w"
+	chmod 0755 "$w"
+	expect_success timeout 300 rsync --protocol=27 -e "$w" -a "$S/small/" \
+	    "$IT_HOST:openrsync/"
+	same_tree "$S/small" "$u/openrsync"
+	log_session permit 0 'cmd="rsync --server -g -l -o -p -D -r -t --dirs -8 . openrsync/"'
+	log_mark
+	expect_success timeout 300 rsync --protocol=27 -e "$w" -a \
+	    "$IT_HOST:openrsync/" "$C/openrsync/"
+	same_tree "$S/small" "$C/openrsync"
+	log_session permit 0 'cmd="rsync --server --sender -g -l -o -p -D -r -t --dirs -8 . openrsync/"'
+}
+
+sc_sftp()
+{
+	local u=$IT_USER@$IT_HOST
+	# sshd runs the sftp subsystem through the login shell, which refuses
+	# it; the sftp client shows only that the connection closed (the
+	# reason is in the log).
+	expect_failure it_sftp main -b - "$u" <<<'ls'
+	stderr_has 'Connection closed'
+	! grep -q 'rshell: denied' "$it_err" || fail "sftp showed the reason"
+
+	log_session deny - 'cmd=/usr/lib/openssh/sftp-server' \
+	    'reason="command not allowed: /usr/lib/openssh/sftp-server'
+	# scp speaks sftp too (OpenSSH 9); with -O it asks for "scp -t".
+	log_mark
+	IT_SFTP=scp expect_failure it_sftp main "$S/small/a.txt" "$u:a.txt"
+	stderr_has 'Connection closed'
+	IT_SFTP=scp expect_refused it_sftp main -O "$S/small/a.txt" "$u:a.txt"
+	stderr_has 'command not allowed: scp'
+	[ "$(log_grep 'event=deny ' "user=$IT_USER" | wc -l)" = 2 ] ||
+		fail "expected two deny lines"
+	log_lacks 'event=permit '
+	absent "$B/$IT_USER/a.txt"
 }
 
 sc_outside()

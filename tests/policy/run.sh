@@ -64,10 +64,12 @@ for pol in "$here"/*.policy; do
 		want=${rest%% *}; cmd=${rest#* }
 		n=$((n + 1)); i=$((i + 1))
 		cmd=$(printf '%s\n' "$cmd" | sed "s|@D@|$D|g")
+		# stdin is the cases file: rshell must not see it (with -s it
+		# reads the protected arguments from stdin, as a session does).
 		if [ "$key" = - ]; then
-			out=$("$RSHELL" -n -f "$D/$name.policy" -u "$user" -c "$cmd" 2>&1)
+			out=$("$RSHELL" -n -f "$D/$name.policy" -u "$user" -c "$cmd" 2>&1 </dev/null)
 		else
-			out=$("$RSHELL" -n -f "$D/$name.policy" -u "$user" -k "$key" -c "$cmd" 2>&1)
+			out=$("$RSHELL" -n -f "$D/$name.policy" -u "$user" -k "$key" -c "$cmd" 2>&1 </dev/null)
 		fi
 		st=$?
 		block=$(printf '$ %s %s %s\n%s\nexit %s\n' "$user" "$key" \
