@@ -540,6 +540,30 @@ START_TEST(t_policy_error)
 }
 END_TEST
 
+/* What rshell -t says this machine refuses, from the same conditions. */
+START_TEST(t_refused_here)
+{
+	struct policy *p = load("");
+	const char *out[8];
+	size_t n;
+
+	ck_assert_uint_eq(policy_refused_here(p, &machines[LLC], out, 8), 0);
+	n = policy_refused_here(p, &machines[BARE], out, 8);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_ptr_nonnull(strstr(out[0], "every push"));
+	ck_assert_ptr_nonnull(strstr(out[1], "no-overwrite"));
+	ck_assert_ptr_nonnull(strstr(out[2], "no-delete"));
+	n = policy_refused_here(p, &machines[LL2], out, 8);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_ptr_nonnull(strstr(out[0], "Landlock ABI 3"));
+	n = policy_refused_here(p, &machines[UNREAD], out, 8);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_ptr_nonnull(strstr(out[0], "every rsync request"));
+	ck_assert_uint_eq(policy_refused_here(p, &machines[BARE], out, 1), 1);
+	policy_free(p);
+}
+END_TEST
+
 /* The policy's umask is the decision's; without one, 022. */
 START_TEST(t_umask)
 {
@@ -614,6 +638,7 @@ make_suite_decide(void)
 	tcase_add_test(tc, t_policy_error);
 	tcase_add_test(tc, t_bounded);
 	tcase_add_test(tc, t_umask);
+	tcase_add_test(tc, t_refused_here);
 	tcase_add_test(tc, t_commands);
 	suite_add_tcase(s, tc);
 	return s;
