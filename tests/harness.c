@@ -662,3 +662,34 @@ h_add_rows(TCase *tc, const TTest *t, size_t rows, int *n)
 	if (tc != NULL)
 		tcase_add_loop_test(tc, t, 0, (int)rows);
 }
+
+void
+h_rsync_client(const struct h_fx *f, const char *flags, const char *more,
+    const char *src, const char *dst, struct h_res *r)
+{
+	char ssh[PATH_MAX];
+	char *argv[] = { "rsync", (char *)flags, "-e", ssh, (char *)src,
+	    (char *)dst, NULL, NULL };
+
+	h_path(ssh, f->top, "ssh");
+	h_script(ssh, "shift\nexec '%s' -f '%s' -c \"$*\"\n", h_rshell(),
+	    f->policy);
+	if (more != NULL) {
+		argv[2] = (char *)more;
+		argv[3] = "-e";
+		argv[4] = ssh;
+		argv[5] = (char *)src;
+		argv[6] = (char *)dst;
+	}
+	h_run(r, "/usr/bin/rsync", argv, NULL);
+}
+
+int
+h_file_is(const char *path, const char *content)
+{
+	char *text = h_slurp(path);
+	int same = text != NULL && strcmp(text, content) == 0;
+
+	free(text);
+	return same;
+}

@@ -314,4 +314,14 @@ void	 h_reset(const struct h_fx *f);
 void	 h_add(TCase *tc, const TTest *t, int *n);
 void	 h_add_rows(TCase *tc, const TTest *t, size_t rows, int *n);
 
+/*
+ * The real rsync client, with rshell -f f->policy as its remote shell (-e,
+ * a script that drops the host): rsync FLAGS [MORE] -e SSH SRC DST.
+ */
+void	 h_rsync_client(const struct h_fx *f, const char *flags,
+	    const char *more, const char *src, const char *dst,
+	    struct h_res *r);
+/* Does the file at path hold exactly content? */
+int	 h_file_is(const char *path, const char *content);
+
 #endif

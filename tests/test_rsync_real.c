@@ -37,39 +37,6 @@ teardown(void)
 	h_teardown(&fx);
 }
 
-/* The -e program: drops the host, hands the rest to rshell as -c. */
-static const char *
-ssh_script(void)
-{
-	static char path[PATH_MAX];
-
-	h_path(path, fx.top, "ssh");
-	h_script(path, "shift\nexec '%s' -f '%s' -c \"$*\"\n", h_rshell(),
-	    fx.policy);
-	return path;
-}
-
-static void
-rsync_client(const char *flags, const char *src, const char *dst,
-    struct h_res *r)
-{
-	char *argv[] = { "rsync", (char *)flags, "-e", NULL, (char *)src,
-	    (char *)dst, NULL };
-
-	argv[3] = (char *)ssh_script();
-	h_run(r, REAL_RSYNC, argv, NULL);
-}
-
-static int
-file_is(const char *path, const char *content)
-{
-	char *text = h_slurp(path);
-	int same = text != NULL && strcmp(text, content) == 0;
-
-	free(text);
-	return same;
-}
-
 /* no-overwrite with the real rsync: new files arrive, old ones stay. */
 START_TEST(test_real_no_overwrite)
 {
@@ -84,11 +51,11 @@ START_TEST(test_real_no_overwrite)
 	h_write(h_top(&fx, "src/existing"), "new content\n");
 	h_write(h_top(&fx, "src/newfile"), "fresh\n");
 	snprintf(srcslash, sizeof(srcslash), "%s/", src);
-	rsync_client("-a", srcslash, dst, &r);
+	h_rsync_client(&fx, "-a", NULL, srcslash, dst, &r);
 	ck_assert_msg(r.status == 0, "rsync exit %d: %s", r.status, r.err);
-	ck_assert_msg(file_is(h_in(&fx, "dest/existing"), "old\n"),
+	ck_assert_msg(h_file_is(h_in(&fx, "dest/existing"), "old\n"),
 	    "an existing file was changed");
-	ck_assert_msg(file_is(h_in(&fx, "dest/newfile"), "fresh\n"),
+	ck_assert_msg(h_file_is(h_in(&fx, "dest/newfile"), "fresh\n"),
 	    "the new file did not arrive");
 	ck_assert(h_log_find(fx.log, 0, "event", "permit", "run",
 	    "~--ignore-existing", NULL) == 0);
@@ -176,7 +143,7 @@ swap_pull(const char *flags, int status)
 	struct h_res r;
 
 	snprintf(dst, sizeof(dst), "%s/", h_path(local, fx.top, "local"));
-	rsync_client(flags, "x:d/", dst, &r);
+	h_rsync_client(&fx, flags, NULL, "x:d/", dst, &r);
 	ck_assert_msg(status == -1 || r.status == status, "rsync exit %d: %s",
 	    r.status, r.err);
 	h_res_free(&r);
@@ -192,7 +159,7 @@ swap_push(const char *dest, int status)
 	ck_assert(mkdir(h_path(src, fx.top, "src"), 0755) == 0);
 	h_write(h_top(&fx, "src/pushed"), "pushed\n");
 	snprintf(srcslash, sizeof(srcslash), "%s/", src);
-	rsync_client("-a", srcslash, dest, &r);
+	h_rsync_client(&fx, "-a", NULL, srcslash, dest, &r);
 	ck_assert_msg(status == -1 || r.status == status, "rsync exit %d: %s",
 	    r.status, r.err);
 	h_res_free(&r);
@@ -233,7 +200,7 @@ START_TEST(test_swap_push)
 	expect_swapped("d");
 	ck_assert_msg(access(h_top(&fx, "outside/pushed"), F_OK) == -1,
 	    "a file was written outside DIRECTORY");
-	ck_assert_msg(file_is(h_in(&fx, "d.old/pushed"), "pushed\n"),
+	ck_assert_msg(h_file_is(h_in(&fx, "d.old/pushed"), "pushed\n"),
 	    "the file did not land in the checked directory");
 }
 END_TEST

@@ -201,31 +201,6 @@ START_TEST(t_stale_tmpdir)
 }
 END_TEST
 
-/* The real rsync, with rshell as its remote shell (-e). */
-static void
-rsync_client(const char *opts, const char *src, const char *dst,
-    struct h_res *r)
-{
-	char ssh[PATH_MAX];
-	char *argv[] = { "rsync", "-a", (char *)opts, "-e", ssh, (char *)src,
-	    (char *)dst, NULL };
-
-	h_path(ssh, fx.top, "ssh");
-	h_script(ssh, "shift\nexec '%s' -f '%s' -c \"$*\"\n", h_rshell(),
-	    fx.policy);
-	h_run(r, "/usr/bin/rsync", argv, NULL);
-}
-
-static int
-file_is(const char *path, const char *content)
-{
-	char *text = h_slurp(path);
-	int same = text != NULL && strcmp(text, content) == 0;
-
-	free(text);
-	return same;
-}
-
 /*
  * Real pushes and pulls under each kind: a tree with an updated file, a
  * new file, a new directory and a set-uid program.
@@ -268,30 +243,30 @@ START_TEST(t_real)
 	    (struct timespec[2]){ { 1, 0 }, { 1, 0 } }, 0), 0);
 	if (t->push) {
 		snprintf(dst, sizeof(dst), "x:/");
-		rsync_client(t->opts, src, dst, &r);
+		h_rsync_client(&fx, "-a", t->opts, src, dst, &r);
 	} else {
 		h_path(back, fx.top, "back/");
 		snprintf(dst, sizeof(dst), "x:/");
-		rsync_client(t->opts, dst, back, &r);
+		h_rsync_client(&fx, "-a", t->opts, dst, back, &r);
 	}
 	ck_assert_msg(r.status == t->status, "%s %s: exit %d: %s", t->rule,
 	    t->opts, r.status, r.err);
 	if (t->status != 0) {
 		ck_assert(h_log_find(fx.log, 0, "event", "deny", NULL) == 0);
 		ck_assert(strstr(r.err, "rshell: denied:") != NULL);
-		ck_assert(file_is(h_in(&fx, "existing"), "old\n"));
+		ck_assert(h_file_is(h_in(&fx, "existing"), "old\n"));
 		h_res_free(&r);
 		return;
 	}
 	ck_assert(h_log_find(fx.log, 1, "event", "exit", "status", "0",
 	    NULL) == 1);
 	if (!t->push) {
-		ck_assert(file_is(h_top(&fx, "back/existing"), "old\n"));
+		ck_assert(h_file_is(h_top(&fx, "back/existing"), "old\n"));
 		h_res_free(&r);
 		return;
 	}
-	ck_assert(file_is(h_in(&fx, "newdir/newfile"), "fresh\n"));
-	ck_assert(file_is(h_in(&fx, "existing"), t->updated ?
+	ck_assert(h_file_is(h_in(&fx, "newdir/newfile"), "fresh\n"));
+	ck_assert(h_file_is(h_in(&fx, "existing"), t->updated ?
 	    "new content\n" : "old\n"));
 	/* no set-id bit lands on disk */
 	ck_assert_int_eq(stat(h_in(&fx, "setuid"), &st), 0);
