@@ -300,7 +300,7 @@ TCase	*h_root_tcase(Suite *s, const char *name, void (*setup)(void),
  * the first of them, in the runner (an unchecked fixture), and teardown
  * removes it after the last; reset runs before each test, in the test's
  * own process.  Only for tests that change nothing in the fixture but
- * what h_reset clears: the policy, the log and the stand-in's record.
+ * what h_reset empties: the policy, the log and the stand-in's record.
  * Building a fixture per test cost more than most of these tests.
  */
 TCase	*h_root_tcase_shared(Suite *s, const char *name,

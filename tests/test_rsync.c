@@ -24,6 +24,7 @@
 static struct h_corpus corpus;
 static char corpus_err[PATH_MAX + 128];	/* why it could not be read */
 static struct h_fx fx;
+static char rsync35[PATH_MAX];	/* a stand-in with rsync 3.5's options */
 
 /* What the corpus requests name, under D. */
 static void
@@ -40,6 +41,25 @@ setup_tree(void)
 		h_mkdir(&fx, dirs[i]);
 	for (i = 0; i < NROWS(files); i++)
 		h_file(&fx, files[i], "data\n");
+	h_standin(&fx, h_path(rsync35, fx.top, "bin/rsync-3.5"),
+	    "# Knows --confine-root=DIR and --drop-D.");
+}
+
+/*
+ * The paths case's tree, with what its tests look for: links that lead
+ * out (evil, evilfile, up) and in (inlink), and a name with wildcard
+ * characters beside one its pattern matches.
+ */
+static void
+setup_paths(void)
+{
+	setup_tree();
+	ck_assert(symlink("/etc", h_in(&fx, "evil")) == 0);
+	ck_assert(symlink("/etc/passwd", h_in(&fx, "evilfile")) == 0);
+	ck_assert(symlink("../..", h_in(&fx, "up")) == 0);
+	ck_assert(symlink("backup/laptop", h_in(&fx, "inlink")) == 0);
+	h_file(&fx, "dir/photo[1].jpg", "literal\n");
+	h_file(&fx, "dir/photo1.jpg", "matched by the pattern\n");
 }
 
 static void
@@ -477,8 +497,8 @@ START_TEST(test_confine_root)
 	struct h_rec rec;
 	int push = _i == 0;
 
-	h_standin(&fx, fx.rsync, "# Knows --confine-root=DIR and --drop-D.");
-	policy("push pull");
+	h_write(fx.policy, "rsync %s\nlog %s\npermit push pull root dir %s\n",
+	    rsync35, fx.log, fx.d);
 	permitted_confined(confinecmds[_i], &rec);
 	snprintf(want, sizeof(want), "--confine-root=%s", fx.d);
 	ck_assert_int_eq(count_opt(&rec, want), 1);
@@ -748,9 +768,6 @@ static const char *const escapes[] = {
 
 START_TEST(test_symlink_escape)
 {
-	ck_assert(symlink("/etc", h_in(&fx, "evil")) == 0);
-	ck_assert(symlink("/etc/passwd", h_in(&fx, "evilfile")) == 0);
-	ck_assert(symlink("../..", h_in(&fx, "up")) == 0);
 	policy("push pull");
 	h_denied(&fx, escapes[_i], NULL, "leads outside the directory");
 }
@@ -762,7 +779,6 @@ START_TEST(test_symlink_inside)
 	char want[PATH_MAX * 2];
 	struct h_rec rec;
 
-	ck_assert(symlink("backup/laptop", h_in(&fx, "inlink")) == 0);
 	policy("push pull");
 	permitted_confined(H_PULL_PREFIX ". inlink/", &rec);
 	snprintf(want, sizeof(want), "%s/backup/laptop", fx.d);
@@ -801,8 +817,6 @@ START_TEST(test_wildcard_literal)
 	struct h_rec rec;
 	size_t first;
 
-	h_file(&fx, "dir/photo[1].jpg", "literal\n");
-	h_file(&fx, "dir/photo1.jpg", "matched by the pattern\n");
 	policy("push pull");
 	permitted_confined(H_PULL_PREFIX ". dir/photo\\[1\\].jpg", &rec);
 	first = (size_t)h_rec_find(&rec, ".") + 1;
@@ -838,19 +852,14 @@ make_suite_rsync(void)
 	h_add(tc, test_lock, &n);
 	h_add(tc, test_nolock, &n);
 	h_add_rows(tc, test_umask, NROWS(umasks), &n);
-
-	tc = h_root_tcase_shared(s, "paths", setup_tree, reset, teardown);
-	h_add_rows(tc, test_dotdot, NROWS(dotdot), &n);
-	h_add_rows(tc, test_path_option, NROWS(pathopts), &n);
-	h_add(tc, test_wildcard, &n);
-
-	/* These change the stand-in or plant links and files: their own. */
-	tc = h_root_tcase(s, "confine", setup_tree, teardown);
 	h_add_rows(tc, test_confine_root, NROWS(confinecmds), &n);
 
-	tc = h_root_tcase(s, "links", setup_tree, teardown);
+	tc = h_root_tcase_shared(s, "paths", setup_paths, reset, teardown);
+	h_add_rows(tc, test_dotdot, NROWS(dotdot), &n);
+	h_add_rows(tc, test_path_option, NROWS(pathopts), &n);
 	h_add_rows(tc, test_symlink_escape, NROWS(escapes), &n);
 	h_add(tc, test_symlink_inside, &n);
+	h_add(tc, test_wildcard, &n);
 	h_add(tc, test_wildcard_literal, &n);
 	h_add(tc, test_bounded_work, &n);
 
