@@ -566,8 +566,9 @@ writeline(int fd, const char *buf, size_t len, int *serrno)
 		return -1;
 	}
 	if ((size_t)n != len) {
-		if (n > 0 && write(fd, "\n", 1) != 1)
-			n = 0;	/* the disk is full: nothing more to do */
+		/* If even the newline does not fit, nothing more can be done. */
+		if (n > 0)
+			(void)!write(fd, "\n", 1);
 		*serrno = 0;
 		return -1;
 	}

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "logfmt.h"
 
 #define BASE_TEMPLATE	"/tmp/rshell-test.XXXXXX"
 #define MAXOUT		(16 * 1024 * 1024)	/* output kept */
@@ -693,4 +694,18 @@ h_file_is(const char *path, const char *content)
 
 	free(text);
 	return same;
+}
+
+char *
+h_log_field(const char *path, size_t idx, const char *key)
+{
+	struct logfmt_rec lr;
+	const char *v;
+	char *copy;
+
+	ck_assert_msg(h_log_get(path, idx, &lr) == 0, "log line %zu", idx);
+	v = logfmt_get(&lr, key);
+	copy = v != NULL ? strdup(v) : NULL;
+	logfmt_free(&lr);
+	return copy;
 }

@@ -321,6 +321,9 @@ void	 h_add_rows(TCase *tc, const TTest *t, size_t rows, int *n);
 void	 h_rsync_client(const struct h_fx *f, const char *flags,
 	    const char *more, const char *src, const char *dst,
 	    struct h_res *r);
+/* The value of field key of log line idx of the log at path, copied (free
+   it), or NULL when the line has no such field. */
+char	*h_log_field(const char *path, size_t idx, const char *key);
 /* Does the file at path hold exactly content? */
 int	 h_file_is(const char *path, const char *content);
 

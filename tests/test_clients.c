@@ -44,21 +44,6 @@ teardown(void)
 	h_teardown(&fx);
 }
 
-/* The field key of log line idx, copied. */
-static char *
-log_field(size_t idx, const char *key)
-{
-	struct logfmt_rec lr;
-	const char *v;
-	char *copy;
-
-	ck_assert_msg(h_log_get(fx.log, idx, &lr) == 0, "log line %zu", idx);
-	v = logfmt_get(&lr, key);
-	copy = v != NULL ? strdup(v) : NULL;
-	logfmt_free(&lr);
-	return copy;
-}
-
 /*
  * Run cmd: permitted, the stand-in (the policy's rsync, whatever the
  * client named) ran once with args (space-separated, the tree as @D@, a
@@ -101,11 +86,11 @@ expect_run(const char *cmd, const char *args, const char *logcmd)
 	ck_assert_msg(strcmp(got, args) == 0, "%s: rsync ran with\n  %s\n"
 	    "want\n  %s", cmd, got, args);
 	h_rec_free(&rec);
-	v = log_field(before, "cmd");
+	v = h_log_field(fx.log, before, "cmd");
 	ck_assert_msg(v != NULL && strcmp(v, logcmd ? logcmd : cmd) == 0,
 	    "%s: logged cmd=%s", cmd, v ? v : "(none)");
 	free(v);
-	v = log_field(before, "run");
+	v = h_log_field(fx.log, before, "run");
 	ck_assert_msg(v != NULL && strncmp(v, fx.rsync, strlen(fx.rsync)) == 0
 	    && v[strlen(fx.rsync)] == ' ', "%s: logged run=%s", cmd, v);
 	free(v);
@@ -406,7 +391,7 @@ expect_logged(size_t idx, const char *plain, size_t nsecluded,
     const char *what)
 {
 	struct words a, b;
-	char err[256], *cmd = log_field(idx, "cmd"), *n;
+	char err[256], *cmd = h_log_field(fx.log, idx, "cmd"), *n;
 	char want[32];
 	size_t i;
 
@@ -418,7 +403,7 @@ expect_logged(size_t idx, const char *plain, size_t nsecluded,
 		ck_assert_msg(strcmp(a.v[i], b.v[i]) == 0, "%s: cmd=%s", what,
 		    cmd);
 	snprintf(want, sizeof(want), "%zu", nsecluded);
-	n = log_field(idx, "secluded");
+	n = h_log_field(fx.log, idx, "secluded");
 	ck_assert_msg(n != NULL && strcmp(n, want) == 0, "%s: secluded=%s, "
 	    "want %s", what, n ? n : "(none)", want);
 	words_free(&a);

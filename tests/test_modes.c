@@ -65,25 +65,10 @@ policy_all(void)
 	h_policy(&fx, "permit push pull list root dir %s\n", fx.d);
 }
 
-/* The field key of log line idx. */
-static char *
-log_field(size_t idx, const char *key)
-{
-	struct logfmt_rec lr;
-	const char *v;
-	char *copy;
-
-	ck_assert_msg(h_log_get(fx.log, idx, &lr) == 0, "log line %zu", idx);
-	v = logfmt_get(&lr, key);
-	copy = v != NULL ? strdup(v) : NULL;
-	logfmt_free(&lr);
-	return copy;
-}
-
 static void
 expect_field(size_t idx, const char *key, const char *want)
 {
-	char *v = log_field(idx, key);
+	char *v = h_log_field(fx.log, idx, key);
 
 	ck_assert_msg(v != NULL && strcmp(v, want) == 0,
 	    "log line %zu: %s=%s, want %s", idx, key, v ? v : "(none)", want);
@@ -479,7 +464,7 @@ START_TEST(test_key_rule)
 	h_rec_free(&rec);
 	expect_field(0, "key", "laptop");
 	expect_field(0, "cmd", H_PUSH_BACKUP);
-	ck_assert_msg(log_field(0, "forced") == NULL, "forced= on key=");
+	ck_assert_msg(h_log_field(fx.log, 0, "forced") == NULL, "forced= on key=");
 	expect_field(1, "key", "laptop");
 	h_res_free(&r);
 
@@ -580,7 +565,7 @@ START_TEST(test_pinned_same)
 	h_mark(&fx, &m);
 	h_rshell_c(&r, &fx, H_PUSH_BACKUP, env);
 	h_expect_permitted(&fx, &r, &m, 1, H_PUSH_BACKUP);
-	ck_assert_msg(log_field(0, "forced") == NULL, "forced= logged");
+	ck_assert_msg(h_log_field(fx.log, 0, "forced") == NULL, "forced= logged");
 	h_res_free(&r);
 }
 END_TEST
@@ -699,7 +684,7 @@ START_TEST(test_exec_fails)
 	ck_assert_uint_eq(h_log_count(fx.log), 2);
 	expect_field(0, "event", "permit");
 	expect_field(1, "event", "error");
-	v = log_field(1, "reason");
+	v = h_log_field(fx.log, 1, "reason");
 	ck_assert_msg(v != NULL && strstr(v, "No such file") != NULL,
 	    "reason: %s", v ? v : "(none)");
 	free(v);
@@ -764,7 +749,7 @@ START_TEST(test_signal_forwarded)
 	expect_field(1, "event", "exit");
 	snprintf(sig, sizeof(sig), "%s", sigabbrev_np(fwdsigs[_i]));
 	expect_field(1, "signal", sig);
-	v = log_field(1, "status");
+	v = h_log_field(fx.log, 1, "status");
 	ck_assert_msg(v == NULL, "status=%s beside signal", v);
 }
 END_TEST
