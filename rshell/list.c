@@ -131,9 +131,15 @@ list_run(const struct list_req *req, int rootfd, int outfd, int errfd)
 		    strerror(errno));
 		return 2;
 	}
+	if (list_stop_arm(outfd, errfd) == -1) {
+		dprintf(errfd, "%s: /dev/null: %s\n", req->name,
+		    strerror(errno));
+		return 2;
+	}
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->dent = malloc(LIST_DENTBUF)) == NULL) {
 		free(r);
+		list_stop_disarm();
 		dprintf(errfd, "%s: memory exhausted\n", req->name);
 		return 2;
 	}
@@ -157,6 +163,7 @@ list_run(const struct list_req *req, int rootfd, int outfd, int errfd)
 	if (list_out_flush(&r->out) == -1 && r->out.err != EPIPE)
 		list_problem(r, "write error", NULL, r->out.err, 2);
 	sigaction(SIGPIPE, &old, NULL);
+	list_stop_disarm();
 	status = r->out.err != 0 ? 2 : r->status;
 	list_level_abort(r);
 	while (r->lvcap > 0)

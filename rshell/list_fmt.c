@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <grp.h>
 #include <inttypes.h>
@@ -30,6 +31,8 @@ list_out_init(struct listout *o, int fd, char *buf, size_t cap)
 }
 
 static volatile sig_atomic_t stopsig;
+/* What list_stop() puts /dev/null over: the listing's output and errors. */
+static volatile sig_atomic_t stopnull = -1, stopout = -1, stoperr = -1;
 
 int
 list_out_flush(struct listout *o)
@@ -51,10 +54,49 @@ list_out_flush(struct listout *o)
 	return o->err == 0 ? 0 : -1;
 }
 
+/*
+ * A write that a signal interrupts after part of its bytes went out
+ * returns that count, and the next write of the rest would block again
+ * (as would one that the signal just missed): a reader that stopped
+ * reading would then hold the listing for ever.  So the handler also puts
+ * /dev/null in place of the output and the errors, where no write blocks;
+ * one already blocked returns EINTR (the handler is installed without
+ * SA_RESTART).
+ */
 void
 list_stop(int sig)
 {
+	int saved = errno;
+
 	stopsig = sig;
+	if (stopnull != -1) {
+		(void)dup2(stopnull, stopout);
+		(void)dup2(stopnull, stoperr);
+	}
+	errno = saved;
+}
+
+int
+list_stop_arm(int outfd, int errfd)
+{
+	int fd;
+
+	if ((fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	stopout = outfd;
+	stoperr = errfd;
+	stopnull = fd;
+	return 0;
+}
+
+void
+list_stop_disarm(void)
+{
+	int fd = stopnull;
+
+	stopnull = -1;
+	if (fd != -1)
+		close(fd);
 }
 
 int

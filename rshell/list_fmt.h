@@ -152,6 +152,8 @@ void	 list_out_str(struct listout *, const char *);
 void	 list_out_pad(struct listout *, const char *, size_t, int);
 void	 list_out_name(struct listout *, const char *);
 int	 list_out_flush(struct listout *);
+int	 list_stop_arm(int, int);
+void	 list_stop_disarm(void);
 void	 list_warn(struct listout *, const char *, const char *,
 	    const char *, int);
 

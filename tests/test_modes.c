@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <check.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "list_fmt.h"
 #include "log.h"
 
 
@@ -845,24 +847,39 @@ END_TEST
 
 /*
  * A listing ended by a signal still logs its exit: its output fills a pipe
- * nobody reads, so it is still running when the signal comes.
+ * nobody reads, so it is still running when the signal comes.  The pipe is
+ * cut to one page, and the names are long, so a few hundred files fill it
+ * and rshell's own output buffer; the tree is made once for every row.
  */
 static const int listsigs[] = { SIGTERM, SIGHUP, SIGINT };
+
+#define LISTSIG_FILES	400	/* 400 * ~240 bytes: 3 times the buffers */
+
+static void
+setup_listsig(void)
+{
+	char name[NAME_MAX + 1];
+	int i;
+
+	setup();
+	for (i = 0; i < LISTSIG_FILES; i++) {
+		snprintf(name, sizeof(name), "%04d-%0235d", i, 0);
+		h_file(&fx, name, "");
+	}
+}
 
 START_TEST(test_listing_signal)
 {
 	char *argv[] = { "rshell", "-f", fx.policy, "-c", "ls -1", NULL };
-	char name[96], sig[16];
+	char sig[16];
 	int p[2], i, st;
 	pid_t pid;
 
+	ck_assert_int_gt(LISTSIG_FILES * 240, 2 * (LIST_OUTBUF + 4096));
 	policy_all();
-	for (i = 0; i < 4000; i++) {
-		snprintf(name, sizeof(name), "a-rather-long-file-name-that-fills-"
-		    "the-pipe-%04d", i);
-		h_file(&fx, name, "");
-	}
 	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_ge(fcntl(p[1], F_SETPIPE_SZ, 4096), 4096);
+	ck_assert_int_le(fcntl(p[1], F_GETPIPE_SZ), 4096);
 	if ((pid = fork()) == 0) {
 		int null = open("/dev/null", O_RDWR);
 
@@ -1049,6 +1066,8 @@ make_suite_modes(void)
 	h_add_rows(tc, test_signal_forwarded, NROWS(fwdsigs), &n);
 	h_add_rows(tc, test_signal_group, NROWS(groupsigs), &n);
 	h_add(tc, test_parent_death, &n);
+	tc = h_root_tcase_shared(s, "listsignal", setup_listsig, reset,
+	    teardown);
 	h_add_rows(tc, test_listing_signal, NROWS(listsigs), &n);
 
 	tc = h_root_tcase(s, "failclosed", setup, teardown);
