@@ -1,6 +1,24 @@
-/* Runs every Check suite; the list comes from tests/suites.inc. */
+/*
+ * Runs every Check suite; the list comes from tests/suites.inc.
+ *
+ * Most of the time of the suites is spent waiting (for rshell, for a
+ * stall to time out, for the disk), so the suites run side by side, each
+ * in a process of its own: RSHELL_TEST_JOBS of them at once (default: the
+ * number of processors plus two; 1 runs them one after the other in this
+ * process, as does naming suites with CK_RUN_SUITE).  Each suite's output
+ * is kept in a temporary file and shown whole, in the order of the list,
+ * so the output reads as if they had run in turn.  The suites share
+ * nothing but the machine: each makes its own temporary tree.
+ */
+#include <sys/wait.h>
+
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -8,20 +26,176 @@
 #include "suites.inc"
 #undef SUITE
 
-int
-main(void)
+#define SUITE(name) + 1
+enum { NSUITES = 0
+#include "suites.inc"
+};
+#undef SUITE
+
+struct job {
+	Suite	*suite;
+	const char *title;
+	pid_t	 pid;
+	FILE	*out;		/* what the suite printed */
+	int	 counts[2];	/* run, failed; read back from out's tail */
+	int	 status;	/* of its process */
+	int	 done;
+};
+
+/* An unlinked temporary file that no program the tests run inherits. */
+static FILE *
+scratch(void)
+{
+	char path[] = "/tmp/rshell-unit.XXXXXX";
+	FILE *fp;
+	int fd;
+
+	if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
+		return NULL;
+	unlink(path);
+	if ((fp = fdopen(fd, "w+")) == NULL)
+		close(fd);
+	return fp;
+}
+
+/* One suite in this process: its counts as the last line of stdout. */
+static void __attribute__((noreturn))
+run_one(Suite *suite, int fd)
 {
 	SRunner *sr;
 	int run, failed;
 
-	sr = srunner_create(NULL);
-#define SUITE(name) srunner_add_suite(sr, make_suite_##name());
-#include "suites.inc"
-#undef SUITE
+	if (dup2(fd, STDOUT_FILENO) == -1 || dup2(fd, STDERR_FILENO) == -1)
+		_exit(3);
+	close(fd);
+	sr = srunner_create(suite);
 	srunner_run_all(sr, CK_NORMAL);
 	run = srunner_ntests_run(sr);
 	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	printf("@counts %d %d\n", run, failed);
+	fflush(stdout);
+	_exit(0);
+}
+
+/* Shows what a finished job printed and takes its counts; -1: it broke. */
+static int
+collect(struct job *j)
+{
+	char line[1024];
+	int counts = 0;
+
+	rewind(j->out);
+	while (fgets(line, sizeof(line), j->out) != NULL) {
+		if (sscanf(line, "@counts %d %d", &j->counts[0],
+		    &j->counts[1]) == 2)
+			counts = 1;
+		else
+			fputs(line, stdout);
+	}
+	fclose(j->out);
+	fflush(stdout);
+	return counts ? 0 : -1;
+}
+
+static int
+jobs_wanted(void)
+{
+	const char *s = getenv("RSHELL_TEST_JOBS");
+	long n;
+
+	if (getenv("CK_RUN_SUITE") != NULL)
+		return 1;
+	if (s != NULL && *s != '\0') {
+		n = strtol(s, NULL, 10);
+		return n >= 1 && n <= NSUITES ? (int)n : 1;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n >= 1 && n <= 64 ? (int)n + 2 : 4;
+}
+
+/* Runs the suites side by side; 0, or -1 when one could not be run. */
+static int
+run_parallel(struct job *job, int n, int width, int *run, int *failed)
+{
+	int started = 0, running = 0, shown = 0, broken = 0, st, i, fd;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	while (shown < n) {
+		while (started < n && running < width) {
+			struct job *j = &job[started++];
+
+			if ((j->out = scratch()) == NULL)
+				return -1;
+			fd = fileno(j->out);
+			if ((j->pid = fork()) == -1)
+				return -1;
+			if (j->pid == 0)
+				run_one(j->suite, fd);
+			running++;
+		}
+		if ((pid = waitpid(-1, &st, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (i = 0; i < started; i++)
+			if (job[i].pid == pid && !job[i].done) {
+				job[i].done = 1;
+				job[i].status = st;
+				running--;
+			}
+		/* in the order of the list, as soon as each is whole */
+		while (shown < started && job[shown].done) {
+			struct job *j = &job[shown++];
+
+			if (collect(j) == -1 || !WIFEXITED(j->status) ||
+			    WEXITSTATUS(j->status) != 0) {
+				printf("tests/unit: suite %s: its process "
+				    "ended with status %d before it was "
+				    "done\n", j->title, j->status);
+				broken++;
+				continue;
+			}
+			*run += j->counts[0];
+			*failed += j->counts[1];
+		}
+	}
+	*failed += broken;
+	*run += broken;
+	return 0;
+}
+
+int
+main(void)
+{
+	struct job job[NSUITES];
+	SRunner *sr;
+	int n = 0, run = 0, failed = 0, width;
+
+	memset(job, 0, sizeof(job));
+#define SUITE(name) job[n].title = #name; job[n++].suite = make_suite_##name();
+#include "suites.inc"
+#undef SUITE
+	width = jobs_wanted();
+	if (width > 1) {
+		if (run_parallel(job, n, width, &run, &failed) == -1) {
+			fprintf(stderr, "tests/unit: cannot run the suites: "
+			    "%s\n", strerror(errno));
+			return EXIT_FAILURE;
+		}
+		printf("%d%%: Checks: %d, Failures: %d\n", run > 0 ?
+		    100 * (run - failed) / run : 0, run, failed);
+	} else {
+		sr = srunner_create(NULL);
+		for (int i = 0; i < n; i++)
+			srunner_add_suite(sr, job[i].suite);
+		srunner_run_all(sr, CK_NORMAL);
+		run = srunner_ntests_run(sr);
+		failed = srunner_ntests_failed(sr);
+		srunner_free(sr);
+	}
 	if (h_result(run - failed, failed) == -1)
 		return EXIT_FAILURE;
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
