@@ -10,10 +10,18 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "list_fmt.h"
 #include "listtree.h"
 
 #define OLD_TIME	1577934245	/* 2020-01-02 03:04:05 UTC */
 #define DEEP		100		/* levels in the deep tree */
+#define A1_ENTRIES	500		/* entries of deep/a1 */
+#define A1_NAMELEN	120		/* bytes of each of their names */
+/* each takes a getdents64 record of 19 bytes, the name and its NUL,
+   rounded up to 8: */
+#define A1_RECLEN	((19 + A1_NAMELEN + 1 + 7) / 8 * 8)
+_Static_assert(A1_ENTRIES * A1_RECLEN > 2 * LIST_DENTBUF,
+    "deep/a1 must fill more than two getdents buffers");
 
 const struct lt_node lt_nodes[] = {
 	{ "a", 'f', 1, 1, NULL },
@@ -127,11 +135,14 @@ lt_deep(struct lt_tree *t)
 		PATHF(p, "%s/x", path);
 		make_file(p, 10 * (size_t)i);
 	}
-	for (i = 0; i < 2000; i++) {
-		PATHF(p, "%s/a1/%s%04d", deep, i % 100 == 50 ? "s" : "x", i);
-		if (i % 100 == 50) {
+	/* long names: a few hundred entries fill the buffer twice over */
+	for (i = 0; i < A1_ENTRIES; i++) {
+		PATHF(p, "%s/a1/%s%04d-%0*d", deep, i % 25 == 12 ? "s" : "x",
+		    i, A1_NAMELEN - 6, 0);
+		if (i % 25 == 12) {
 			ck_assert_int_eq(mkdir(p, 0755), 0);
-			PATHF(p, "%s/a1/s%04d/y", deep, i);
+			PATHF(p, "%s/a1/s%04d-%0*d/y", deep, i, A1_NAMELEN - 6,
+			    0);
 		}
 		make_file(p, (size_t)i);
 	}
