@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,6 +22,68 @@ static const char *const linkpool[] = {
 	"in", "up", "out", "abs", "dang", "dout", "loop", "fl",
 };
 #define NLINK	(sizeof(linkpool) / sizeof(linkpool[0]))
+
+/*
+ * realpath(3) of paths in the tree, remembered.  The tree does not change
+ * between pp_tree_make() and pp_tree_remove() (nothing the oracle checks
+ * writes to it), and the oracle asks for the same few hundred prefixes
+ * tens of thousands of times, each costing glibc a readlink(2) per
+ * component.  Forgotten whenever a tree is made or removed.
+ */
+#define MEMO_SLOTS	8192	/* a power of two */
+static struct memo {
+	char	*path;
+	char	*real;		/* NULL: realpath failed */
+} memo[MEMO_SLOTS];
+static size_t memo_used;
+
+static void
+memo_forget(void)
+{
+	size_t i;
+
+	for (i = 0; i < MEMO_SLOTS; i++) {
+		free(memo[i].path);
+		free(memo[i].real);
+		memo[i].path = memo[i].real = NULL;
+	}
+	memo_used = 0;
+}
+
+/* As realpath(path, out), out PATH_MAX long. */
+static char *
+memo_realpath(const char *path, char *out)
+{
+	uint32_t h = 2166136261u;
+	const char *p;
+	char *r;
+	size_t i;
+
+	for (p = path; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (i = h & (MEMO_SLOTS - 1); memo[i].path != NULL;
+	    i = (i + 1) & (MEMO_SLOTS - 1))
+		if (strcmp(memo[i].path, path) == 0) {
+			if (memo[i].real == NULL)
+				return NULL;
+			strlcpy(out, memo[i].real, PATH_MAX);
+			return out;
+		}
+	r = realpath(path, out);
+	/* The caller uses nothing of a failure but the failure. */
+	if (memo_used < MEMO_SLOTS / 2 &&
+	    (memo[i].path = strdup(path)) != NULL) {
+		memo[i].real = r != NULL ? strdup(r) : NULL;
+		if (r != NULL && memo[i].real == NULL) {
+			free(memo[i].path);
+			memo[i].path = NULL;
+		} else
+			memo_used++;
+	}
+	if (r == NULL)
+		return NULL;
+	return out;
+}
 
 void
 pp_fmt(char *buf, size_t len, const char *fmt, ...)
@@ -138,6 +201,7 @@ pp_tree_make(struct pp_tree *t, const char *parent, uint64_t seed)
 	char path[PATH_MAX], name[NAME_MAX + 1];
 	size_t i;
 
+	memo_forget();
 	memset(t, 0, sizeof(*t));
 	pp_fmt(t->top, sizeof(t->top), "%s/pathprop.XXXXXX", parent);
 	if (mkdtemp(t->top) == NULL || chmod(t->top, 0755) == -1)
@@ -167,6 +231,7 @@ pp_tree_remove(const struct pp_tree *t)
 {
 	char cmd[PATH_MAX + 16];
 
+	memo_forget();
 	if (t->top[0] == '\0')
 		return;
 	pp_fmt(cmd, sizeof(cmd), "rm -rf '%s'", t->top);
@@ -361,7 +426,7 @@ pp_expect(const struct pp_tree *t, const char *path, const char *base,
 	for (k = kmax;; k--) {
 		join(real, sizeof(real), c.v, 0, k);
 		pp_fmt(probe, sizeof(probe), "%s/%s", t->dir, real);
-		if (realpath(probe, w->dir) != NULL &&
+		if (memo_realpath(probe, w->dir) != NULL &&
 		    stat(w->dir, &st) == 0 && S_ISDIR(st.st_mode))
 			break;
 		if (k == 0) {		/* DIRECTORY itself is gone */

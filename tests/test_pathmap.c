@@ -91,7 +91,7 @@ resolve_operands(const struct pp_tree *t, struct pp_rng *r, int rootfd,
 			    "descriptor unreadable";
 			close(pp.fd);
 		}
-		ck_assert_msg(why == NULL, "seed %" PRIu64 " tree %d operand "
+		H_ASSERT(why == NULL, "seed %" PRIu64 " tree %d operand "
 		    "%d: \"%s\"%s: %s (%s)", seed, tree, i, path,
 		    leaf ? " as a leaf" : "", why, err);
 	}
@@ -136,7 +136,7 @@ START_TEST(t_resolver)
 				tl.missing += pp.rest[0] != '\0';
 			}
 			tl.through += w.verdict == PP_MAYBE;
-			ck_assert_msg(why == NULL, "seed %" PRIu64 " tree %d "
+			H_ASSERT(why == NULL, "seed %" PRIu64 " tree %d "
 			    "case %d: \"%s\"%s: %s (%s)", seed, tree, i, path,
 			    leaf ? " as a leaf" : "", why, err);
 		}
@@ -267,11 +267,12 @@ add_word(struct req *q, const char *fmt, ...)
 	char *w;
 	int n;
 
-	ck_assert(q->nwords + 1 < sizeof(q->words) / sizeof(q->words[0]));
+	H_ASSERT(q->nwords + 1 < sizeof(q->words) / sizeof(q->words[0]),
+	    "too many words");
 	va_start(ap, fmt);
 	n = vasprintf(&w, fmt, ap);
 	va_end(ap);
-	ck_assert(n != -1);
+	H_ASSERT(n != -1, "out of memory");
 	q->words[q->nwords++] = w;
 	q->words[q->nwords] = NULL;
 }
@@ -534,7 +535,7 @@ START_TEST(t_decide)
 			}
 			tl.through += q.verdict == PP_MAYBE;
 			req_text(&q, text, sizeof(text));
-			ck_assert_msg(why == NULL, "seed %" PRIu64 " tree %d "
+			H_ASSERT(why == NULL, "seed %" PRIu64 " tree %d "
 			    "case %d: %s: %s%s%s", seed, tree, i, text, why,
 			    rv == -1 ? ": " : "", rv == -1 ? reason : "");
 			decision_free(&d);
@@ -635,7 +636,7 @@ START_TEST(t_binary)
 			    "refused" : judge_output(&q, res.out);
 		}
 		tl.through += q.verdict == PP_MAYBE;
-		ck_assert_msg(why == NULL, "seed %" PRIu64 " case %d: %s: %s",
+		H_ASSERT(why == NULL, "seed %" PRIu64 " case %d: %s: %s",
 		    seed, i, text, why);
 		h_res_free(&res);
 		req_free(&q);
