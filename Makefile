@@ -105,23 +105,27 @@ tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshe
 	$(CC) $(RSHELL_CPPFLAGS) $(NOPOLICY_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
 	    -o tests/rshell-asan rshell/main.c $(LIB_SRC) $(BSD_LIBS)
 
-# The stand-in rsync that tries every destructive system call (test_wall.c).
+# The stand-in rsync that tries every destructive system call (test_wall.c),
+# and the one that records how it was run (harness.c, h_standin).
 tests/wallprobe: tests/wallprobe.c
+	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+tests/standin: tests/standin.c
 	$(CC) -D_GNU_SOURCE $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
 
 # Under make check, each part writes its counts to $(CHECK_RESULTS)/PART.
 result = $(if $(CHECK_RESULTS),RSHELL_CHECK_RESULT=$(CHECK_RESULTS)/$(1))
 
-unit-check: tests/unit rshell/rshell tests/rshell-nopolicy tests/wallprobe
+unit-check: tests/unit rshell/rshell tests/rshell-nopolicy tests/wallprobe \
+    tests/standin
 	RSHELL=$(CURDIR)/rshell/rshell \
 	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-nopolicy \
-	    WALLPROBE=$(CURDIR)/tests/wallprobe \
+	    WALLPROBE=$(CURDIR)/tests/wallprobe STANDIN=$(CURDIR)/tests/standin \
 	    $(call result,$@) tests/unit
 
-unit-check-asan: tests/unit-asan tests/wallprobe
+unit-check-asan: tests/unit-asan tests/wallprobe tests/standin
 	RSHELL=$(CURDIR)/tests/rshell-asan \
 	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-asan \
-	    WALLPROBE=$(CURDIR)/tests/wallprobe \
+	    WALLPROBE=$(CURDIR)/tests/wallprobe STANDIN=$(CURDIR)/tests/standin \
 	    ASAN_OPTIONS=detect_leaks=1 $(call result,$@) tests/unit-asan
 
 policy-check: rshell/rshell
@@ -194,6 +198,7 @@ deb:
 clean:
 	rm -rf dist
 	rm -f rshell/rshell $(LIBS_A) tests/unit tests/unit-asan tests/wallprobe \
+	    tests/standin \
 	    tests/rshell-asan tests/rshell-nopolicy tests/suites.inc $(FUZZERS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 
