@@ -348,6 +348,14 @@ forget_runs(void)
 	ck_assert(unlink(fx.record) == 0 || errno == ENOENT);
 }
 
+/* Between the checks that share a tree: no log, no runs. */
+static void
+forget_all(void)
+{
+	ck_assert(truncate(fx.log, 0) == 0 || errno == ENOENT);
+	forget_runs();
+}
+
 /* The stand-in's words of its last run, joined by newlines. */
 static char *
 last_args(void)
@@ -618,10 +626,12 @@ make_suite_clients(void)
 	tcase_add_loop_test(tc, test_tilde, 0, NROWS(tildes));
 	tcase_add_loop_test(tc, test_tilde_denied, 0, NROWS(tildedeny));
 	tcase_add_test(tc, test_tilde_ls);
-	tc = h_root_tcase(s, "openrsync", setup, teardown);
+	/* the tree is made once for these: each check counts from a mark */
+	tc = h_root_tcase_shared(s, "openrsync", setup, forget_all, teardown);
 	tcase_add_test(tc, test_openrsync_present);
 	tcase_add_loop_test(tc, test_openrsync, 0, norows);
-	tc = h_root_tcase(s, "secluded", setup_secluded, teardown);
+	tc = h_root_tcase_shared(s, "secluded", setup_secluded, forget_all,
+	    teardown);
 	tcase_add_test(tc, test_secluded_present);
 	tcase_add_loop_test(tc, test_secluded, 0, nsrows > 0 ? nsrows : 0);
 	tcase_add_test(tc, test_secluded_stall);
