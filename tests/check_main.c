@@ -178,24 +178,26 @@ main(void)
 #define SUITE(name) job[n].title = #name; job[n++].suite = make_suite_##name();
 #include "suites.inc"
 #undef SUITE
+	/* the runner owns the suites (and frees them) either way */
+	sr = srunner_create(NULL);
+	for (int i = 0; i < n; i++)
+		srunner_add_suite(sr, job[i].suite);
 	width = jobs_wanted();
 	if (width > 1) {
 		if (run_parallel(job, n, width, &run, &failed) == -1) {
 			fprintf(stderr, "tests/unit: cannot run the suites: "
 			    "%s\n", strerror(errno));
+			srunner_free(sr);
 			return EXIT_FAILURE;
 		}
 		printf("%d%%: Checks: %d, Failures: %d\n", run > 0 ?
 		    100 * (run - failed) / run : 0, run, failed);
 	} else {
-		sr = srunner_create(NULL);
-		for (int i = 0; i < n; i++)
-			srunner_add_suite(sr, job[i].suite);
 		srunner_run_all(sr, CK_NORMAL);
 		run = srunner_ntests_run(sr);
 		failed = srunner_ntests_failed(sr);
-		srunner_free(sr);
 	}
+	srunner_free(sr);
 	if (h_result(run - failed, failed) == -1)
 		return EXIT_FAILURE;
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
