@@ -502,7 +502,9 @@ START_TEST(test_secluded_stall)
 	    1000000;
 	h_expect_denied(&fx, &r, &hm, "not complete within 5 s (23 bytes came)",
 	    "a stalled client");
-	ck_assert_msg(ms >= 4900 && ms < 8000, "refused after %ld ms", ms);
+	/* not before the limit; the bound above only says it did not hang
+	   (a loaded machine may be slow to get there) */
+	ck_assert_msg(ms >= 4900 && ms < 30000, "refused after %ld ms", ms);
 	h_res_free(&r);
 }
 END_TEST
@@ -602,7 +604,9 @@ START_TEST(test_secluded_not_asked)
 	h_rshell_c_in(&r, &fx, "du -s backup", in, sizeof(in) - 1, 1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	h_expect_permitted(&fx, &r, &hm, 0, "du -s");
-	ck_assert_msg(t1.tv_sec - t0.tv_sec < 3, "du -s waited for stdin");
+	/* waiting for stdin would have taken the reader's 5 s */
+	ck_assert_msg((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec -
+	    t0.tv_nsec) / 1000000 < 4900, "du -s waited for stdin");
 	h_res_free(&r);
 }
 END_TEST
