@@ -283,7 +283,10 @@ START_TEST(test_timeout)
 	ck_assert_int_eq(protargs_read(fd, 16, 256, 600, &w, err,
 	    sizeof(err)), -1);
 	ms = ms_since(&t0);
-	ck_assert_msg(ms >= 590 && ms < 1500, "row %d: refused after %ld ms",
+	/* one deadline for the whole read: a writer that keeps trickling
+	   until 5 s does not stretch it (the bound leaves room for a
+	   loaded machine, and none for the trickle) */
+	ck_assert_msg(ms >= 590 && ms < 4000, "row %d: refused after %ld ms",
 	    _i, ms);
 	ck_assert_msg(strstr(err, "not complete within 0.6 s") != NULL,
 	    "row %d: %s", _i, err);
