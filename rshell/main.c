@@ -345,12 +345,13 @@ run_builtin(struct session *s, struct decision *d, char *const *words,
 		free(run);
 		exit(0);
 	}
+	/* A signal stops the listing (also one that comes before it
+	   starts); the exit line still follows. */
+	for (i = 0; i < RUN_NSIGS; i++)
+		sigaction(run_signals[i], &sa, NULL);
 	log_permit(s, run);
 	free(run);
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	/* A signal stops the listing; the exit line still follows. */
-	for (i = 0; i < RUN_NSIGS; i++)
-		sigaction(run_signals[i], &sa, NULL);
 	if (d->kind == DK_LIST)
 		r.status = list_run(&d->list, d->rootfd, STDOUT_FILENO,
 		    STDERR_FILENO);
@@ -465,6 +466,7 @@ session(struct session *s, const char *c, const char *orig)
 		deny(s, "out of memory");
 	if (s->dryrun)
 		print_dryrun(&d, run);
+	run_hold_signals();
 	log_permit(s, run);
 	free(run);
 	if (run_rsync(&d, &s->who, s->shell, &r, err, sizeof(err)) == -1) {

@@ -296,7 +296,27 @@ restore_dir(const struct decision *d, const struct stat *was,
 	close(fd);
 }
 
-/* Start rsync behind the wall, forward signals, wait; -1: not started. */
+/* The signal mask before run_hold_signals(), and whether it was called. */
+static sigset_t heldprev;
+static int held;
+
+void
+run_hold_signals(void)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < RUN_NSIGS; i++)
+		sigaddset(&set, run_signals[i]);
+	if (sigprocmask(SIG_BLOCK, &set, &heldprev) == 0)
+		held = 1;
+}
+
+/*
+ * Start rsync behind the wall, forward signals, wait; -1: not started
+ * (and the signals run_hold_signals() held stay held).
+ */
 static int
 spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
     char *err, size_t errlen)
@@ -304,16 +324,19 @@ spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
 	struct sigaction sa, old[RUN_NSIGS];
 	volatile int failed = 0;
 	sigset_t all, prev;
+	const sigset_t *orig = &prev;
 	pid_t pid;
 	size_t i;
 
 	/* No signal may arrive between vfork and recording the child. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &prev);
+	if (held)
+		orig = &heldprev;
 	parent = getpid();
 	pid = vfork();
 	if (pid == 0)
-		child(d, envp, ruleset, &failed, &prev);
+		child(d, envp, ruleset, &failed, orig);
 	if (pid == -1) {
 		sigprocmask(SIG_SETMASK, &prev, NULL);
 		snprintf(err, errlen, "fork: %s", strerror(errno));
@@ -333,7 +356,8 @@ spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < RUN_NSIGS; i++)
 		sigaction(run_signals[i], &sa, &old[i]);
-	sigprocmask(SIG_SETMASK, &prev, NULL);
+	/* what came while they were held goes to rsync now */
+	sigprocmask(SIG_SETMASK, orig, NULL);
 	while (waitpid(pid, st, 0) == -1)
 		if (errno != EINTR) {
 			snprintf(err, errlen, "waitpid: %s", strerror(errno));

@@ -35,6 +35,14 @@ int		 run_rsync(const struct decision *d, const struct who *w,
 		    const char *shell, struct runres *res, char *err,
 		    size_t errlen);
 
+/*
+ * Hold the signals run_rsync() forwards (run_signals) until rsync runs,
+ * from before the permit is logged: one that comes in between then goes
+ * to rsync, and the exit line follows, rather than ending rshell with a
+ * permit and no exit line.
+ */
+void		 run_hold_signals(void);
+
 /* Join argv for display: words that need it are single-quoted as in sh. */
 char		*run_join(char *const *argv, size_t argc);
 

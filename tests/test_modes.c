@@ -793,9 +793,9 @@ START_TEST(test_signal_group)
 	h_script(fx.rsync, "exec sleep 30\n");
 	policy_all();
 	pid = start_in_group(argv);
-	for (i = 0; i < 100 && h_log_count(fx.log) < 1; i++)
-		usleep(20000);
-	usleep(200000);
+	/* from the permit on, whenever it comes, the signal goes to rsync */
+	for (i = 0; i < 500 && h_log_count(fx.log) < 1; i++)
+		usleep(2000);
 	ck_assert_int_eq(kill(-pid, groupsigs[_i]), 0);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert_msg(WIFEXITED(st), "rshell was killed by %d before its exit "
