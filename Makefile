@@ -172,7 +172,7 @@ tests/fuzz/fuzz_protargs: tests/fuzz/fuzz_protargs.c rshell/protargs.c rshell/wo
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 
 bench: rshell/rshell
-	tests/bench/run.sh $(CURDIR)/rshell/rshell
+	BENCH_PARTS="$(BENCH_PARTS)" tests/bench/run.sh $(CURDIR)/rshell/rshell
 
 # Installs what is missing (Debian), builds, and shows the whole job.
 demo:
