@@ -52,6 +52,8 @@ struct session {
 	int		 secluded;	/* -s: words came on stdin */
 	size_t		 nsecluded;	/* how many, after their arg0 */
 	int		 dryrun;
+	long		 pid;		/* for every log line, asked once */
+	unsigned long	 uid;
 };
 
 /* -h asks for this: standard output and 0; a usage error: stderr and 1. */
@@ -154,9 +156,9 @@ static void
 line_common(struct session *s, struct logline *l, const char *event)
 {
 	logline_init(l, event);
-	logline_addf(l, "pid", "%ld", (long)getpid());
+	logline_addf(l, "pid", "%ld", s->pid);
 	logline_add(l, "user", s->who.user ? s->who.user : "-");
-	logline_addf(l, "uid", "%lu", (unsigned long)getuid());
+	logline_addf(l, "uid", "%lu", s->uid);
 	logline_add(l, "from", s->from);
 	logline_add(l, "key", s->key ? s->key : "-");
 }
@@ -557,6 +559,8 @@ main(int argc, char *argv[])
 	int ch, fflag = 0;
 
 	hygiene();
+	s.pid = (long)getpid();
+	s.uid = (unsigned long)getuid();
 	/* A file-size limit makes a log write fail, not end the session. */
 	signal(SIGXFSZ, SIG_IGN);
 	/*
