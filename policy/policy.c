@@ -448,6 +448,17 @@ parse_text(const char *file, char *text, size_t len)
 		return p;
 	}
 	text[len] = '\0';
+	/* Room for a rule on every line, so that the array never moves. */
+	for (nl = text; (nl = memchr(nl, '\n', len - (size_t)(nl - text))) !=
+	    NULL; nl++)
+		lineno++;
+	if ((p->rules = reallocarray(NULL, lineno + 1, sizeof(*p->rules))) ==
+	    NULL) {
+		adderr(p, 0, "out of memory");
+		return p;
+	}
+	p->rulecap = lineno + 1;
+	lineno = 0;
 	while (off < len) {
 		lineno++;
 		nl = memchr(text + off, '\n', len - off);

@@ -37,6 +37,7 @@ bench_tools()
 	    cc -O2 -o "$T/rsync" "$here/stamp.c" || exit 1
 	cc -O2 -o "$T/dynstamp" "$here/stamp.c" || exit 1
 	cc -O2 -o "$T/execlat" "$here/execlat.c" || exit 1
+	cc -O2 -o "$T/spawnfloor" "$here/spawnfloor.c" || exit 1
 }
 
 # rrsync, pointed at the stand-in; "" when there is none (it is part of
@@ -111,6 +112,7 @@ EOP
 	fi
 	conn="SSH_CONNECTION=127.0.0.1 40000 127.0.0.1 22"
 	set -- "$runs" -- "$T/rsync" --- -- "$T/dynstamp" \
+	    --- -- "$T/spawnfloor" "$T/rsync" \
 	    --- "$conn" ${in:+"$in"} -- "$RSHELL" -f "$T/policy" -c "$req"
 	[ -z "$rr" ] || set -- "$@" --- "SSH_ORIGINAL_COMMAND=$req" "$conn" \
 	    ${in:+"$in"} -- "$rr" "$T/D"
@@ -122,8 +124,9 @@ EOP
 	    skip "rshell logged $logged clean exits of $runs runs"
 	base=$(printf '%s\n' "$out" | sed -n 1p)
 	dyn=$(printf '%s\n' "$out" | sed -n 2p)
-	r=$(printf '%s\n' "$out" | sed -n 3p)
-	rrl=$(printf '%s\n' "$out" | sed -n 4p)
+	sp=$(printf '%s\n' "$out" | sed -n 3p)
+	r=$(printf '%s\n' "$out" | sed -n 4p)
+	rrl=$(printf '%s\n' "$out" | sed -n 5p)
 	b=$(field median_us "$base")
 	printf '## %s\n\n' "$part"
 	printf 'The time from the execve of the wrapper to the start of the rsync it executes (a static stand-in that prints its start time), over %s runs of each, run round-robin so that a busy machine weighs on all alike; the request is `%s`%s. %s.\n\n' \
@@ -139,6 +142,7 @@ EOP
 	    'BEGIN { printf "%.1f", a - b }'; }
 	row "rsync directly (the stand-in)" "$base" "—"
 	row "a dynamically linked do-nothing program" "$dyn" "$(over "$dyn")"
+	row "a dynamically linked program that vforks and executes rsync (tests/bench/spawnfloor.c)" "$sp" "$(over "$sp")"
 	row "rshell" "$r" "$(over "$r")"
 	[ -z "$rrl" ] || row "rrsync" "$rrl" "$(over "$rrl")"
 	echo
@@ -153,6 +157,8 @@ EOP
 		    printf "rshell adds %.0f µs (target: under 1,000 µs: %s).\n\n",
 		    a, (a < 1000 ? "met" : "not met") }'
 	fi
+	awk -v a="$(field median_us "$r")" -v b="$(field median_us "$sp")" 'BEGIN {
+	    printf "Of that, %.0f µs are rshell'"'"'s own work: the rest is what any wrapper written in C that stays the parent of rsync pays (the spawnfloor row).\n\n", a - b }'
 	[ -z "$rrnote" ] || printf '%s.\n\n' "$rrnote"
 	printf '```sh\nmake bench BENCH_PARTS=%s\n# runs, in a temporary directory $T with the stand-in, the policy\n# (permit push pull root dir $T/D) and tests/bench/execlat.c built:\n%s\n```\n\n' \
 	    "$name" "$cmd"
