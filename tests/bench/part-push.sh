@@ -21,10 +21,15 @@ need_root
 for c in /usr/sbin/sshd ssh rsync flock; do
 	command -v "$c" >/dev/null || skip "needs $c (packages openssh-server, openssh-client, rsync)"
 done
+# At most PUSH_LOCK_WAIT seconds (default 1800) for the lock.
 if [ -z "${RSHELL_INTEGRATION_LOCKED:-}" ]; then
 	progress "waiting for /tmp/rshell-integration.lock"
-	exec env RSHELL_INTEGRATION_LOCKED=1 flock /tmp/rshell-integration.lock \
-	    "$0" "$@"
+	wait=${PUSH_LOCK_WAIT:-1800}
+	RSHELL_INTEGRATION_LOCKED=1 flock -w "$wait" -E 75 \
+	    /tmp/rshell-integration.lock "$0" "$@"
+	rc=$?
+	[ "$rc" != 75 ] || skip "the integration tests' lock (/tmp/rshell-integration.lock) stayed taken for $wait s"
+	exit "$rc"
 fi
 runs=${PUSH_RUNS:-5}
 . "$here/../integration/lib.sh"
