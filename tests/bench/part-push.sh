@@ -100,7 +100,7 @@ ratio=$(awk -v a="$mr" -v b="$ms" 'BEGIN { print a / b }')
 pratio=$(median "${pairs[@]}")
 printf '## %s\n\n' "$part"
 printf 'The same push of 200 MiB (one file of 100 MiB and 100 of 1 MiB, incompressible) with `rsync -a` over ssh to a throwaway sshd on %s, into an empty directory each time: once into an account whose login shell is rshell (rule `permit push pull list`, %s), once into one whose login shell is /bin/sh; %s runs of each, interleaved, after one of each to warm the caches. %s.\n\n' \
-    "$IT_HOST" "$(rsync --version | sed -n '1s/^\(rsync *version [^ ]*\).*/\1/p')" "$runs" "$(machine)"
+    "$IT_HOST" "$(rsync --version | sed -n '1s/^rsync *version \([^ ]*\).*/rsync \1/p')" "$runs" "$(machine)"
 echo '| login shell | runs, ms | median ms |'
 echo '|---|---|---:|'
 echo "| rshell | ${r[*]} | $mr |"
