@@ -42,7 +42,7 @@ TEST_SRC   = $(sort $(wildcard tests/test_*.c))
 SUITES     = $(patsubst tests/test_%.c,%,$(TEST_SRC))
 
 .PHONY: all check unit-check unit-check-asan policy-check integration-check \
-        bench demo install uninstall clean deb fuzz
+        bench demo install uninstall clean deb dist fuzz FORCE
 
 all: rshell/rshell
 
@@ -59,6 +59,15 @@ policy/libpolicy.a: $(POLICY_OBJ)
 rshell/librshell.a: $(RSHELL_SRC:.c=.o)
 	rm -f $@
 	$(AR) rcs $@ $(RSHELL_SRC:.c=.o)
+
+# The policy path is compiled into main.o.  Its stamp is rewritten only when
+# POLICY differs from the last build's, so that "make" and then "make
+# install SYSCONFDIR=/x" rebuild rshell to read /x/rshell/policy instead of
+# installing a binary that reads another file.
+rshell/.policy-path: FORCE
+	@printf '%s\n' '$(POLICY)' | cmp -s - $@ || \
+	    printf '%s\n' '$(POLICY)' > $@
+rshell/main.o: rshell/.policy-path
 
 rshell/rshell: rshell/main.o $(LIBS_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ rshell/main.o $(LIBS_A) $(RSHELL_LIBS)
@@ -167,7 +176,7 @@ tests/fuzz/fuzz_protargs: tests/fuzz/fuzz_protargs.c rshell/protargs.c rshell/wo
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 
 bench: rshell/rshell
-	tests/bench/run.sh $(CURDIR)/rshell/rshell
+	BENCH_PARTS="$(BENCH_PARTS)" tests/bench/run.sh $(CURDIR)/rshell/rshell
 
 # Installs what is missing (Debian), builds, and shows the whole job.
 demo:
@@ -191,14 +200,23 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/rshell $(DESTDIR)$(MANDIR)/man8/rshell.8 \
 	    $(DESTDIR)$(MANDIR)/man5/rshell.policy.5
 
+# dist/rshell-$(VERSION).tar.gz, the release tarball packaging/rshell.spec
+# builds from: what is committed at HEAD, under rshell-$(VERSION)/.
+dist:
+	@test -z "$$(git status --porcelain --untracked-files=no)" || \
+	    echo "make dist: uncommitted changes are not in the tarball" >&2
+	mkdir -p dist
+	git archive --format=tar.gz --prefix=rshell-$(VERSION)/ \
+	    -o dist/rshell-$(VERSION).tar.gz HEAD
+
 # dist/rshell_$(VERSION)_ARCH.deb, built from a copy of the tree.
 deb:
 	packaging/build-deb.sh $(VERSION)
 
 clean:
 	rm -rf dist
-	rm -f rshell/rshell $(LIBS_A) tests/unit tests/unit-asan tests/wallprobe \
-	    tests/standin \
+	rm -f rshell/rshell rshell/.policy-path $(LIBS_A) tests/unit \
+	    tests/unit-asan tests/wallprobe tests/standin \
 	    tests/rshell-asan tests/rshell-nopolicy tests/suites.inc $(FUZZERS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 

@@ -101,6 +101,13 @@ policy_valid_key(const char *name)
 	return 1;
 }
 
+/* The bytes that end a run of plain bytes in a word (tokenize). */
+static const unsigned char wordstop[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[' '] = 1, ['"'] = 1, ['#'] = 1, ['\\'] = 1,
+};
+
 /*
  * Split one line into tokens in place.  Blanks separate, '#' outside quotes
  * starts a comment, double quotes group (with \" and \\ inside).  Returns
@@ -109,8 +116,8 @@ policy_valid_key(const char *name)
 static int
 tokenize(char *line, char **tok, const char **why)
 {
-	char *r = line, *w;
-	int n = 0, quoted;
+	char *r = line, *w, *run;
+	int n = 0, quoted, c;
 
 	for (;;) {
 		while (*r == ' ' || *r == '\t')
@@ -123,23 +130,37 @@ tokenize(char *line, char **tok, const char **why)
 		}
 		tok[n++] = w = r;
 		quoted = 0;
-		for (; *r != '\0'; r++) {
-			if ((unsigned char)*r < 0x20 && *r != '\t') {
+		for (;;) {
+			/*
+			 * A run of plain bytes, moved only once a quote or an
+			 * escape has put the word behind what is read.
+			 */
+			for (run = r; !wordstop[(unsigned char)*r]; r++)
+				;
+			c = (unsigned char)*r;
+			if (w != run)
+				memmove(w, run, (size_t)(r - run));
+			w += r - run;
+			if (c == '\0')
+				break;
+			if (c < 0x20 && c != '\t') {
 				*why = "control character";
 				return -1;
 			}
-			if (*r == '"') {
+			if (c == '"') {
 				quoted = !quoted;
+				r++;
 				continue;
 			}
-			if (quoted && *r == '\\' && (r[1] == '"' ||
+			if (quoted && c == '\\' && (r[1] == '"' ||
 			    r[1] == '\\')) {
 				*w++ = *++r;
+				r++;
 				continue;
 			}
-			if (!quoted && (*r == ' ' || *r == '\t' || *r == '#'))
+			if (!quoted && (c == ' ' || c == '\t' || c == '#'))
 				break;
-			*w++ = *r;
+			*w++ = *r++;
 		}
 		if (quoted) {
 			*why = "unterminated quote";
@@ -201,10 +222,7 @@ parse_key(struct policy *p, size_t line, char **tok, int n, int i,
 		    "[A-Za-z0-9._-]", KEY_MAX);
 		return -1;
 	}
-	if ((r->key = strdup(tok[i + 1])) == NULL) {
-		adderr(p, line, "out of memory");
-		return -1;
-	}
+	r->key = tok[i + 1];
 	return i + 1;
 }
 
@@ -242,7 +260,8 @@ parse_options(struct policy *p, size_t line, char **tok, int n,
 			continue;
 		}
 		for (j = 0; ruleopts[j].name != NULL; j++)
-			if (strcmp(tok[i], ruleopts[j].name) == 0)
+			if (tok[i][0] == ruleopts[j].name[0] &&
+			    strcmp(tok[i], ruleopts[j].name) == 0)
 				break;
 		if (ruleopts[j].name == NULL && unknown_option(p, line, tok, n,
 		    i, r))
@@ -284,10 +303,7 @@ parse_dir(struct policy *p, size_t line, char **tok, int n, int i,
 	}
 	if (check_dir(p, line, tok[i]) == -1)
 		return -1;
-	if ((r->dir = strdup(tok[i])) == NULL) {
-		adderr(p, line, "out of memory");
-		return -1;
-	}
+	r->dir = tok[i];
 	if ((r->opts & (RO_PUSH | RO_PULL | RO_LIST)) == 0) {
 		adderr(p, line, "rule permits nothing: add push, pull or list");
 		return -1;
@@ -299,6 +315,7 @@ static void
 parse_rule(struct policy *p, size_t line, char **tok, int n)
 {
 	struct rule r, *v;
+	size_t cap;
 	int i;
 
 	memset(&r, 0, sizeof(r));
@@ -306,26 +323,25 @@ parse_rule(struct policy *p, size_t line, char **tok, int n)
 	r.line = line;
 	if ((i = parse_options(p, line, tok, n, &r)) == -1 ||
 	    check_ident(p, line, tok[i]) == -1)
-		goto fail;
-	if ((r.ident = strdup(tok[i++])) == NULL)
-		goto nomem;
+		return;
+	r.ident = tok[i++];
 	if (r.permit && (i = parse_dir(p, line, tok, n, i, &r)) == -1)
-		goto fail;
+		return;
 	if (i < n) {
 		adderr(p, line, "unexpected \"%s\"", tok[i]);
-		goto fail;
+		return;
 	}
-	if ((v = reallocarray(p->rules, p->nrules + 1, sizeof(*v))) == NULL)
-		goto nomem;
-	p->rules = v;
+	/* Doubling: a policy of 10,000 rules is not copied 10,000 times. */
+	if (p->nrules == p->rulecap) {
+		cap = p->rulecap ? p->rulecap * 2 : 16;
+		if ((v = reallocarray(p->rules, cap, sizeof(*v))) == NULL) {
+			adderr(p, line, "out of memory");
+			return;
+		}
+		p->rules = v;
+		p->rulecap = cap;
+	}
 	p->rules[p->nrules++] = r;
-	return;
-nomem:
-	adderr(p, line, "out of memory");
-fail:
-	free(r.key);
-	free(r.ident);
-	free(r.dir);
 }
 
 static void
@@ -410,30 +426,48 @@ parse_line(struct policy *p, size_t lineno, char *line)
 		adderr(p, lineno, "unknown keyword \"%s\"", tok[0]);
 }
 
-struct policy *
-policy_parse(const char *file, const char *text, size_t len)
+/*
+ * Parse text, of len bytes and room for one more, which becomes the
+ * policy's: each line is cut at its newline and split in place, and the
+ * rules' words point into it.
+ */
+static struct policy *
+parse_text(const char *file, char *text, size_t len)
 {
 	struct policy *p;
-	char *line;
+	const char *nl = NULL;
 	size_t lineno = 0, off = 0, end;
 
-	if ((p = policy_new(file)) == NULL)
+	if ((p = policy_new(file)) == NULL) {
+		free(text);
 		return NULL;
+	}
+	p->text = text;
 	if (len > POLICY_MAXSIZE) {
 		adderr(p, 0, "larger than %d bytes", POLICY_MAXSIZE);
 		return p;
 	}
+	text[len] = '\0';
+	/* Room for a rule on every line, so that the array never moves. */
+	for (nl = text; (nl = memchr(nl, '\n', len - (size_t)(nl - text))) !=
+	    NULL; nl++)
+		lineno++;
+	if ((p->rules = reallocarray(NULL, lineno + 1, sizeof(*p->rules))) ==
+	    NULL) {
+		adderr(p, 0, "out of memory");
+		return p;
+	}
+	p->rulecap = lineno + 1;
+	lineno = 0;
 	while (off < len) {
 		lineno++;
-		for (end = off; end < len && text[end] != '\n'; end++)
-			;
-		if (memchr(text + off, '\0', end - off) != NULL) {
+		nl = memchr(text + off, '\n', len - off);
+		end = nl != NULL ? (size_t)(nl - text) : len;
+		if (memchr(text + off, '\0', end - off) != NULL)
 			adderr(p, lineno, "NUL byte");
-		} else if ((line = strndup(text + off, end - off)) == NULL) {
-			adderr(p, lineno, "out of memory");
-		} else {
-			parse_line(p, lineno, line);
-			free(line);
+		else {
+			text[end] = '\0';
+			parse_line(p, lineno, text + off);
 		}
 		off = end + 1;
 	}
@@ -442,10 +476,27 @@ policy_parse(const char *file, const char *text, size_t len)
 	 * not be applied as what it happens to say: the last line of a whole
 	 * policy ends in a newline.
 	 */
-	if (len > 0 && text[len - 1] != '\n')
+	if (len > 0 && nl == NULL)
 		adderr(p, lineno, "the last line has no newline: the file was "
 		    "cut off (or not saved whole)");
 	return p;
+}
+
+struct policy *
+policy_parse(const char *file, const char *text, size_t len)
+{
+	struct policy *p;
+	char *copy;
+
+	if (len > POLICY_MAXSIZE) {
+		if ((p = policy_new(file)) != NULL)
+			adderr(p, 0, "larger than %d bytes", POLICY_MAXSIZE);
+		return p;
+	}
+	if ((copy = malloc(len + 1)) == NULL)
+		return NULL;
+	memcpy(copy, text, len);
+	return parse_text(file, copy, len);
 }
 
 /*
@@ -565,8 +616,8 @@ policy_load(const char *path, uid_t owner)
 			adderr(p, 0, "cannot read: %s", strerror(errno));
 		return p;
 	}
-	p = policy_parse(path, text, len);
-	free(text);
+	/* read_all leaves room for one more byte. */
+	p = parse_text(path, text, len);
 	if (p != NULL)
 		check_parents(p, path, owner);
 	return p;
@@ -579,16 +630,12 @@ policy_free(struct policy *p)
 
 	if (p == NULL)
 		return;
-	for (i = 0; i < p->nrules; i++) {
-		free(p->rules[i].key);
-		free(p->rules[i].ident);
-		free(p->rules[i].dir);
-	}
 	for (i = 0; i < p->nlogs; i++)
 		free(p->logs[i]);
 	for (i = 0; i < p->nerrors; i++)
 		free(p->errors[i]);
 	free(p->rules);
+	free(p->text);
 	free(p->logs);
 	free(p->errors);
 	free(p->rsync);

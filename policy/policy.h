@@ -23,6 +23,7 @@
 #define RO_ABSOLUTE	0x080
 #define RO_LOCK		0x100
 
+/* The strings of a rule point into its policy's text. */
 struct rule {
 	int	 permit;	/* 1 permit, 0 deny */
 	unsigned opts;		/* RO_* */
@@ -41,6 +42,8 @@ struct policy {
 	int	  umask;	/* -1 when not set */
 	struct rule *rules;
 	size_t	  nrules;
+	size_t	  rulecap;	/* rules allocated */
+	char	 *text;		/* the file's text, split into the rules' words */
 	char	**errors;	/* "file:line: message", one per error */
 	size_t	  nerrors;
 };

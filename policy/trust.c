@@ -64,8 +64,8 @@ rootsafe(const struct stat *st)
  * The attack stopped: an rsync the account can replace (or one inside a
  * DIRECTORY, where a push replaces it) runs the account's own program.
  */
-int
-trust_program(const char *path, char *err, size_t errlen)
+static int
+program_safe(const char *path, char *resolved, char *err, size_t errlen)
 {
 	char real[PATH_MAX], *slash;
 	struct stat st;
@@ -74,6 +74,7 @@ trust_program(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "rsync %s: %s", path, strerror(errno));
 		return -1;
 	}
+	memcpy(resolved, real, sizeof(real));
 	if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0) {
 		snprintf(err, errlen, "rsync %s is not an executable file",
 		    path);
@@ -96,6 +97,14 @@ trust_program(const char *path, char *err, size_t errlen)
 			break;
 	}
 	return 0;
+}
+
+int
+trust_program(const char *path, char *err, size_t errlen)
+{
+	char real[PATH_MAX];
+
+	return program_safe(path, real, err, errlen);
 }
 
 /*
@@ -146,10 +155,10 @@ trust_session(const struct policy *p, const struct who *w, const char *real,
 		}
 	if (!rsync)
 		return 0;
-	if (trust_program(p->rsync, err, errlen) == -1)
+	/* The program is there: where it resolves is where it lies. */
+	if (program_safe(p->rsync, path, err, errlen) == -1)
 		return -1;
-	if (trust_resolve(p->rsync, path, sizeof(path)) == 0 &&
-	    trust_under(path, real)) {
+	if (trust_under(path, real)) {
 		snprintf(err, errlen, "rsync %s lies inside directory %s",
 		    p->rsync, real);
 		return -1;

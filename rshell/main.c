@@ -36,7 +36,7 @@
 
 #define MAXGROUPS	256
 
-enum verb { V_SESSION, V_INTERACTIVE, V_CHECK, V_DRYRUN, V_VERSION };
+enum verb { V_SESSION, V_INTERACTIVE, V_CHECK, V_DRYRUN, V_VERSION, V_HELP };
 
 struct session {
 	struct policy	*policy;
@@ -52,16 +52,33 @@ struct session {
 	int		 secluded;	/* -s: words came on stdin */
 	size_t		 nsecluded;	/* how many, after their arg0 */
 	int		 dryrun;
+	long		 pid;		/* for every log line, asked once */
+	unsigned long	 uid;
 };
 
-static void
-usage(void)
+/* -h asks for this: standard output and 0; a usage error: stderr and 1. */
+static void __attribute__((noreturn))
+usage(int status)
 {
-	fprintf(stderr, "usage: rshell -c command\n"
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: rshell [-f file] -c command\n"
 	    "       rshell -t [-f file] [-s sshd_config]\n"
-	    "       rshell -n [-f file] [-u user] [-k key] -c command\n"
-	    "       rshell -V\n");
-	exit(1);
+	    "       rshell -n [-f file] [-k key] [-u user] -c command\n"
+	    "       rshell -V\n"
+	    "       rshell -h\n");
+	exit(status);
+}
+
+/*
+ * One mode per invocation: "rshell -t -V" doing only -V would let an
+ * administrator believe the policy was checked.
+ */
+static void
+set_verb(enum verb *verb, enum verb v)
+{
+	if (*verb != V_SESSION && *verb != v)
+		usage(1);
+	*verb = v;
 }
 
 /* Descriptors 0-2 must be open before anything can print; nothing else. */
@@ -139,9 +156,9 @@ static void
 line_common(struct session *s, struct logline *l, const char *event)
 {
 	logline_init(l, event);
-	logline_addf(l, "pid", "%ld", (long)getpid());
+	logline_addf(l, "pid", "%ld", s->pid);
 	logline_add(l, "user", s->who.user ? s->who.user : "-");
-	logline_addf(l, "uid", "%lu", (unsigned long)getuid());
+	logline_addf(l, "uid", "%lu", s->uid);
 	logline_add(l, "from", s->from);
 	logline_add(l, "key", s->key ? s->key : "-");
 }
@@ -541,9 +558,11 @@ main(int argc, char *argv[])
 	const char *orig, *conn, *sshd_config = NULL;
 	char *origcopy = NULL;
 	enum verb verb = V_SESSION;
-	int ch;
+	int ch, fflag = 0;
 
 	hygiene();
+	s.pid = (long)getpid();
+	s.uid = (unsigned long)getuid();
 	/* A file-size limit makes a log write fail, not end the session. */
 	signal(SIGXFSZ, SIG_IGN);
 	/*
@@ -562,25 +581,30 @@ main(int argc, char *argv[])
 	} else if (argc <= 1) {
 		verb = V_INTERACTIVE;
 	} else {
-		while ((ch = getopt(argc, argv, "c:f:k:ns:tu:V")) != -1) {
+		while ((ch = getopt(argc, argv, "c:f:hk:ns:tu:V")) != -1) {
 			switch (ch) {
 			case 'c': cmd = optarg; break;
-			case 'f': file = optarg; break;
+			case 'f': file = optarg; fflag = 1; break;
+			case 'h': set_verb(&verb, V_HELP); break;
 			case 'k': s.key = optarg; break;
-			case 'n': verb = V_DRYRUN; break;
+			case 'n': set_verb(&verb, V_DRYRUN); break;
 			case 's': sshd_config = optarg; break;
-			case 't': verb = V_CHECK; break;
+			case 't': set_verb(&verb, V_CHECK); break;
 			case 'u': user = optarg; break;
-			case 'V': verb = V_VERSION; break;
-			default: usage();
+			case 'V': set_verb(&verb, V_VERSION); break;
+			default: usage(1);
 			}
 		}
 		if (optind != argc || (verb == V_DRYRUN && cmd == NULL) ||
 		    (verb == V_CHECK && cmd != NULL) ||
+		    ((verb == V_VERSION || verb == V_HELP) &&
+		    (cmd || fflag)) ||
 		    ((user || s.key) && verb != V_DRYRUN) ||
 		    (sshd_config && verb != V_CHECK))
-			usage();
+			usage(1);
 	}
+	if (verb == V_HELP)
+		usage(0);
 	if (verb == V_VERSION) {
 		printf("rshell %s\n", RSHELL_VERSION);
 		return 0;

@@ -79,11 +79,15 @@ abi_access(int abi)
 int
 wall_abi(void)
 {
+	static int abi = -1;	/* the kernel's, asked once */
 	long v;
 
-	v = syscall(SYS_landlock_create_ruleset, NULL, 0,
-	    LANDLOCK_CREATE_RULESET_VERSION);
-	return v < 0 ? 0 : (int)v;
+	if (abi == -1) {
+		v = syscall(SYS_landlock_create_ruleset, NULL, 0,
+		    LANDLOCK_CREATE_RULESET_VERSION);
+		abi = v < 0 ? 0 : (int)v;
+	}
+	return abi;
 }
 
 /* Allow access below (or on) the file at fd; a file takes file rights. */

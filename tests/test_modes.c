@@ -190,6 +190,78 @@ START_TEST(test_version)
 }
 END_TEST
 
+/* -h, and the usage errors: each invocation has exactly one mode. */
+
+START_TEST(test_help)
+{
+	char *argv[] = { "rshell", "-h", NULL };
+	struct h_res r;
+
+	h_run(&r, h_rshell(), argv, NULL);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	ck_assert_str_eq(r.err, "");
+	/* Every mode and option is listed, -f among them. */
+	ck_assert_msg(strstr(r.out, "usage: rshell [-f file] -c command\n") !=
+	    NULL, "stdout: %s", r.out);
+	ck_assert_msg(strstr(r.out, "rshell -t [-f file] [-s sshd_config]\n")
+	    != NULL, "stdout: %s", r.out);
+	ck_assert_msg(strstr(r.out, "rshell -n [-f file] [-k key] [-u user] "
+	    "-c command\n") != NULL, "stdout: %s", r.out);
+	ck_assert_msg(strstr(r.out, "rshell -V\n") != NULL, "stdout: %s",
+	    r.out);
+	h_res_free(&r);
+}
+END_TEST
+
+/*
+ * Refused with the usage on stderr, before any policy is read: the
+ * policy named by -f does not exist, so anything past the usage check
+ * would say so.
+ */
+static const char *const usagerows[][6] = {
+	{ "-t", "-V" },
+	{ "-V", "-t" },
+	{ "-n", "-t", "-c", "true" },
+	{ "-t", "-n", "-c", "true" },
+	{ "-V", "-n", "-c", "true" },
+	{ "-h", "-V" },
+	{ "-t", "-h" },
+	{ "-V", "-c", "true" },
+	{ "-V", "-f", "/nonexistent/rshell-test/policy" },
+	{ "-t", "-c", "true" },
+	{ "-n" },
+	{ "-u", "root", "-c", "true" },
+	{ "-s", "/dev/null", "-c", "true" },
+	{ "-t", "extra" },
+	{ "-x" },
+};
+
+START_TEST(test_usage_error)
+{
+	char *argv[8] = { "rshell" };
+	struct h_res r;
+	size_t i, n = 1;
+
+	for (i = 0; i < 6 && usagerows[_i][i] != NULL; i++)
+		argv[n++] = (char *)usagerows[_i][i];
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "-x") == 0) {
+		argv[n++] = "-f";
+		argv[n++] = "/nonexistent/rshell-test/policy";
+	}
+	argv[n] = NULL;
+	h_run(&r, h_rshell_nopolicy(), argv, NULL);
+	ck_assert_msg(r.status == 1, "%s %s: exit %d", argv[1], argv[2],
+	    r.status);
+	ck_assert_msg(strstr(r.err, "usage: rshell") != NULL,
+	    "%s %s: stderr: %s", argv[1], argv[2], r.err);
+	ck_assert_msg(strstr(r.err, "policy") == NULL, "%s %s: the policy "
+	    "was read: %s", argv[1], argv[2], r.err);
+	ck_assert_str_eq(r.out, "");
+	h_res_free(&r);
+}
+END_TEST
+
 /* The trust check of the policy file and the directories above it. */
 
 enum { T_GROUPW, T_OWNER, T_PARENT, T_STICKY };
@@ -1025,6 +1097,8 @@ make_suite_modes(void)
 	tcase_add_loop_test(tc, test_interactive_plain, 0,
 	    (int)NROWS(loginnames));
 	tcase_add_test(tc, test_version);
+	tcase_add_test(tc, test_help);
+	tcase_add_loop_test(tc, test_usage_error, 0, (int)NROWS(usagerows));
 	suite_add_tcase(s, tc);
 
 	/* Cases whose tests change only the policy, the log and the record

@@ -6,12 +6,16 @@
  * median, 10th and 90th percentiles in microseconds and the peak RSS of
  * the wrapper in KiB.
  *
- *	execlat RUNS [ENV=VALUE ...] -- PROGRAM ARG ... [--- [ENV=VALUE ...]
- *	    -- PROGRAM ARG ...] ...
+ *	execlat RUNS [ENV=VALUE ...] [<FILE] -- PROGRAM ARG ... [---
+ *	    [ENV=VALUE ...] [<FILE] -- PROGRAM ARG ...] ...
+ *
+ * "<FILE" gives that command FILE as its standard input (an rsync -s
+ * request's protected arguments); otherwise it reads /dev/null.
  */
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,7 @@
 
 struct cmd {
 	char		*envp[MAXENV];
+	const char	*in;
 	char	       **argv;
 	long long	*lat;
 	long		 maxrss;
@@ -63,6 +68,12 @@ once(struct cmd *c)
 	if (pipe(p) == -1)
 		return -1;
 	if ((pid = fork()) == 0) {
+		int fd = open(c->in ? c->in : "/dev/null", O_RDONLY);
+
+		if (fd == -1 || dup2(fd, 0) == -1)
+			_exit(126);
+		if (fd != 0)
+			close(fd);
 		dup2(p[1], 1);
 		close(p[0]);
 		close(p[1]);
@@ -100,7 +111,9 @@ main(int argc, char *argv[])
 
 		memset(c, 0, sizeof(*c));
 		for (nenv = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
-			if (nenv < MAXENV - 1)
+			if (argv[i][0] == '<')
+				c->in = argv[i] + 1;
+			else if (nenv < MAXENV - 1)
 				c->envp[nenv++] = argv[i];
 		if (++i >= argc)
 			return 2;

@@ -1,72 +1,58 @@
 #!/bin/sh
-# make bench: rshell against rrsync on the same push request.
-#   time from exec of the wrapper to exec of rsync (median of RUNS, the
-#   commands run round-robin so that a busy machine weighs on all alike)
-#   the same for a dynamically linked do-nothing program: the floor that
-#   exec and the dynamic loader set for any wrapper written in C
-#   peak RSS of the wrapper (the stand-in rsync is a tiny static program)
-# Needs root (the policy must be root-owned) and Debian's rrsync (package
-# rsync) for the comparison.
-set -eu
+# make bench: runs each measured part, tests/bench/part-NAME.sh, in name
+# order (or those named in BENCH_PARTS="overhead report"), and writes
+# their sections under one header to BENCHMARKS.md at the top of the tree
+# (BENCH_OUT=FILE writes elsewhere).  Each part takes the rshell binary
+# and the tree's top, prints one Markdown section on stdout, and exits 0,
+# also when it cannot run (its section then says why).  Nothing here is a
+# test: make check times nothing.
+#
+#	tests/bench/run.sh RSHELL
+set -u
 RSHELL=${1:?usage: run.sh RSHELL}
-RUNS=${RUNS:-1000}
 here=$(cd "$(dirname "$0")" && pwd)
-if [ "$(id -u)" != 0 ]; then
-	echo "bench needs root (the policy must be root-owned): skipped"
-	exit 0
-fi
-T=$(mktemp -d /tmp/rshell-bench.XXXXXX)
-trap 'rm -rf "$T"' EXIT INT TERM
-chmod 0755 "$T"
-mkdir -p "$T/D/backup/laptop"
-cc -O2 -static -o "$T/rsync" "$here/stamp.c" 2>/dev/null ||
-	cc -O2 -o "$T/rsync" "$here/stamp.c"
-cc -O2 -o "$T/dynstamp" "$here/stamp.c"
-cc -O2 -o "$T/execlat" "$here/execlat.c"
-cat > "$T/policy" <<EOP
-rsync $T/rsync
-log $T/rshell.log
-permit push pull root dir $T/D
-EOP
-chmod 0644 "$T/policy"
-REQ="rsync --server -logDtprze.iLsfxCIvu --delete . backup/laptop/"
+top=$(cd "$here/../.." && pwd)
+RSHELL=$(cd "$(dirname "$RSHELL")" && pwd)/$(basename "$RSHELL")
+out=${BENCH_OUT:-$top/BENCHMARKS.md}
 
-median() { m=${1#median_us=}; echo "${m%% *}"; }
-echo "request: $REQ  ($RUNS runs of each, round-robin)"
-# The stamp's own exec-to-main time is measured in the same rounds and
-# subtracted: what is left is the time from exec of the wrapper to exec
-# of rsync.
-if [ -x /usr/bin/rrsync ]; then
-	sed "s|^RSYNC = .*|RSYNC = '$T/rsync'|" /usr/bin/rrsync > "$T/rrsync"
-	chmod 0755 "$T/rrsync"
-	out=$("$T/execlat" "$RUNS" -- "$T/rsync" --- -- "$T/dynstamp" \
-	    --- SSH_CONNECTION="127.0.0.1 40000 127.0.0.1 22" \
-	    -- "$RSHELL" -f "$T/policy" -c "$REQ" \
-	    --- SSH_ORIGINAL_COMMAND="$REQ" \
-	    SSH_CONNECTION="127.0.0.1 40000 127.0.0.1 22" \
-	    -- "$T/rrsync" "$T/D")
+if [ -n "${BENCH_PARTS:-}" ]; then
+	parts=""
+	for name in $BENCH_PARTS; do
+		[ -f "$here/part-$name.sh" ] || {
+			echo "run.sh: no part $name (tests/bench/part-$name.sh)" >&2
+			exit 2
+		}
+		parts="$parts $here/part-$name.sh"
+	done
 else
-	out=$("$T/execlat" "$RUNS" -- "$T/rsync" --- -- "$T/dynstamp" \
-	    --- SSH_CONNECTION="127.0.0.1 40000 127.0.0.1 22" \
-	    -- "$RSHELL" -f "$T/policy" -c "$REQ")
+	parts=$(ls "$here"/part-*.sh | LC_ALL=C sort)
 fi
-base=$(echo "$out" | sed -n 1p)
-dyn=$(echo "$out" | sed -n 2p)
-r=$(echo "$out" | sed -n 3p)
-rr=$(echo "$out" | sed -n 4p)
-echo "direct exec of the stand-in: $base"
-echo "a dynamically linked stand-in (the floor for any wrapper in C): $dyn"
-echo "$(median "$base") $(median "$dyn")" | awk '{
-    printf "  exec of a dynamically linked program costs %.0f us here\n", $2 }' 
-echo "rshell: $r"
-if [ -n "$rr" ]; then
-	echo "rrsync: $rr"
-	echo "$(median "$base") $(median "$r") $(median "$rr")" | awk '{
-	    printf "exec of wrapper to exec of rsync, median: rshell %.0f us, rrsync %.0f us, ratio %.1fx\n",
-	        $2 - $1, $3 - $1, ($3 - $1) / ($2 - $1) }'
-else
-	echo "$(median "$base") $(median "$r")" | awk '{
-	    printf "exec of rshell to exec of rsync, median: %.0f us\n", $2 - $1 }'
-	echo "rrsync: not installed (package rsync): no comparison"
-fi
-echo "log lines written: $(wc -l < "$T/rshell.log")"
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
+tmp=$out.tmp.$$
+trap 'rm -f "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+{
+	echo "# rshell benchmarks"
+	echo
+	echo "Written by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$commit\`,"
+	echo "on Linux $(uname -r), $(nproc) CPUs (${cpu:-unknown CPU});"
+	echo "load average at the start $(cut -d' ' -f1-3 /proc/loadavg)."
+	echo "Each section says how its figures were measured and ends with the"
+	echo "command that produced them; \`make bench BENCH_PARTS=NAME\` runs one"
+	echo "part again (and rewrites this file with that part alone)."
+	echo
+} > "$tmp"
+for p in $parts; do
+	name=$(basename "$p" .sh)
+	name=${name#part-}
+	echo "bench: $name" >&2
+	if ! "$p" "$RSHELL" "$top" >> "$tmp"; then
+		printf '## %s\n\nThe part failed: tests/bench/part-%s.sh exited non-zero.\n\n' \
+		    "$name" "$name" >> "$tmp"
+	fi
+done
+# No trailing blank line, and no path of this machine's checkout.
+sed -e "s|$top/||g" "$tmp" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' > "$out"
+echo "bench: wrote $out" >&2

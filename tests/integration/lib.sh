@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 #
-# Shared by run.sh, demo.sh and tests/bench/overhead.sh: a throwaway OpenSSH
+# Shared by run.sh, demo.sh and tests/bench/part-push.sh: a throwaway OpenSSH
 # sshd on 127.0.0.1, a throwaway account whose login shell is a copy of rshell
 # built with a test policy path compiled in, client keys, a root-owned policy,
 # and the helpers the scenarios assert with.  Everything lives in one

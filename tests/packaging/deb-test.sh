@@ -1,8 +1,9 @@
 #!/bin/sh
-# Build the Debian package, install it on this machine, check what it set
-# up, then purge it and check it is gone.  Needs root and a Debian system;
-# it changes the machine (package, group "rshell", a test account) and puts
-# it back as it was.
+# Build the release tarball and build and install from it; build the
+# Debian package, install it on this machine, check what it set up, then
+# purge it and check what goes and what stays.  Needs root and a Debian
+# system; it changes the machine (package, group "rshell", a test account,
+# the log directory) and puts it back as it was.
 #
 #	tests/packaging/deb-test.sh
 set -u
@@ -69,6 +70,12 @@ cleanup() {
 	if [ "$hadgroup" = no ] && getent group rshell >/dev/null; then
 		groupdel rshell 2>/dev/null
 	fi
+	# The purge keeps the logs; the test removes what it made.
+	if [ "$hadlogdir" = no ] && [ -d "$logdir" ]; then
+		chattr -R -a "$logdir" 2>/dev/null
+		rm -rf "$logdir"
+	fi
+	rm -rf "$work"
 }
 
 [ "$(id -u)" = 0 ] || fatal "run as root: the test installs a package"
@@ -77,11 +84,58 @@ dpkg-query -W rshell >/dev/null 2>&1 &&
     fatal "rshell is already known to dpkg; purge it first"
 getent passwd "$account" >/dev/null && fatal "account $account exists"
 if getent group rshell >/dev/null; then hadgroup=yes; else hadgroup=no; fi
+if [ -e "$logdir" ]; then hadlogdir=yes; else hadlogdir=no; fi
+work=$(mktemp -d) || fatal "mktemp failed"
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
 version=$(dpkg-parsechangelog -l "$top/packaging/debian/changelog" -S Version)
 deb=$top/dist/rshell_${version}_$(dpkg --print-architecture).deb
+
+# --- the RPM spec (rpmlint's wishes, without rpmlint) ---------------------
+spec=$top/packaging/rshell.spec
+check "the spec has a URL" grep -Eq '^URL:[[:space:]]+[^[:space:]]+' "$spec"
+check "the spec requires logrotate" \
+    grep -Eq '^Requires:[[:space:]]+logrotate$' "$spec"
+check "the spec's version is $version" \
+    grep -Eq "^Version:[[:space:]]+$version\$" "$spec"
+check "the spec's Source0 is the tarball make dist writes" \
+    grep -Eq '^Source0:[[:space:]]+%\{name\}-%\{version\}\.tar\.gz$' "$spec"
+check "the spec ships the README" grep -Eq '^%doc README.md$' "$spec"
+
+# --- the man pages say rshell, not BSD ------------------------------------
+for page in rshell/rshell.8 policy/rshell.policy.5; do
+	for fmt in "mandoc -T ascii" "groff -mandoc -T ascii"; do
+		command -v "${fmt%% *}" >/dev/null || continue
+		$fmt "$top/$page" 2>/dev/null > "$work/page"
+		check "$page through ${fmt%% *}: header without BSD" \
+		    sh -c "head -n 1 '$work/page' | grep -v BSD | grep -q ."
+		check "$page through ${fmt%% *}: footer names rshell $version" \
+		    sh -c "sed '/^\$/d' '$work/page' | tail -n 1 |
+		    grep -v BSD | grep -q 'rshell $version'"
+	done
+done
+
+# --- make dist, and a build from the tarball ------------------------------
+tarball=$top/dist/rshell-$version.tar.gz
+rm -f "$tarball"
+check "make dist writes dist/${tarball##*/}" \
+    sh -c "make -C '$top' dist >/dev/null 2>&1 && test -f '$tarball'"
+check "everything in the tarball is under rshell-$version/" \
+    sh -c "! tar -tzf '$tarball' | grep -v '^rshell-$version/'"
+tar -xzf "$tarball" -C "$work" 2>/dev/null
+check "the tarball builds" make -C "$work/rshell-$version"
+check "the binary built from the tarball is version $version" \
+    sh -c "'$work/rshell-$version/rshell/rshell' -V | grep -qx 'rshell $version'"
+# The build above compiled in /etc/rshell/policy: an install with another
+# SYSCONFDIR must rebuild, not install a binary that reads another file.
+make -C "$work/rshell-$version" install DESTDIR="$work/stage" PREFIX=/usr \
+    SYSCONFDIR=/opt/rshell-pkgtest/etc >/dev/null 2>&1
+check "make install SYSCONFDIR=... installs the example policy there" \
+    test -f "$work/stage/opt/rshell-pkgtest/etc/rshell/policy"
+check "make install SYSCONFDIR=... after make rebuilds to read its policy" \
+    sh -c "'$work/stage/usr/sbin/rshell' -t 2>&1 |
+    grep -q '^/opt/rshell-pkgtest/etc/rshell/policy'"
 
 # --- build --------------------------------------------------------------
 rm -f "$deb"
@@ -124,6 +178,9 @@ check "logrotate snippet installed" test -f /etc/logrotate.d/rshell
 check "rshell(8) installed" test -f /usr/share/man/man8/rshell.8.gz
 check "rshell.policy(5) installed" \
     test -f /usr/share/man/man5/rshell.policy.5.gz
+check "the README is in /usr/share/doc/rshell" \
+    sh -c "test -f /usr/share/doc/rshell/README.md.gz ||
+    test -f /usr/share/doc/rshell/README.md"
 check "the example policy permits nothing" \
     sh -c "$shell -n -u root -c true | grep -q '^deny: no rule'"
 if command -v logrotate >/dev/null; then
@@ -170,7 +227,8 @@ check "package is gone" sh -c "! dpkg-query -W rshell >/dev/null 2>&1"
 check "$shell is gone from /etc/shells" sh -c "! grep -qx $shell /etc/shells"
 check "$shell is gone" test ! -e $shell
 check "/etc/rshell is gone" test ! -e /etc/rshell
-check "$logdir is gone" test ! -e $logdir
+check "the purge keeps $logdir (the audit trail)" test -d $logdir
+check "the purge keeps the log and its lines" grep -q "user=$account" $log
 
 echo "1..$n"
 [ "$failed" = 0 ]

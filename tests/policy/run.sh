@@ -97,6 +97,80 @@ for pol in "$here"/*.policy; do
 		echo "not ok - $name: $name.out has blocks no case produced"
 	fi
 done
+
+# The examples in rshell(8) are what this rshell prints.  Each literal
+# block of its EXAMPLES that starts with "# rshell " is a transcript: the
+# commands run under the page's own example policy (its paths moved into
+# the fixture, the stand-in rsync as its rsync), and every line the page
+# shows must be a line of the output.  Continuation lines (indented) and
+# "\e" line ends are joined first; the Landlock ABI is this kernel's, and
+# the warnings of -t are this machine's (sshd's settings), so those two
+# numbers are not compared.  The page's /srv/backup becomes $D/srv/backup,
+# two components deeper, so that the directory walk leaves the pinned
+# descriptors on the same numbers as the page's.
+man=$here/../../rshell/rshell.8
+M=$D
+mkdir -p "$M/srv/backup/backup" "$M/srv/backup/laptop/2026-11-26"
+: > "$M/rshell.log"
+chgrp backup "$M/rshell.log" && chmod 0620 "$M/rshell.log"
+{
+	echo "rsync $D/bin/rsync"
+	awk '/^\.Sh EXAMPLES/ { ex = 1 } ex && /^\.Bd -literal/ { getline;
+	    if ($1 == "log") { while ($0 != ".Ed") { print; getline } exit } }' \
+	    "$man"
+} | sed -e "s|/var/log/rshell/rshell.log|$M/rshell.log|" \
+    -e "s|/srv/backup|$M/srv/backup|g" > "$D/man.policy"
+chmod 0644 "$D/man.policy"
+# One transcript per output record: "$ COMMAND" lines, then output lines,
+# with the page's paths replaced by the fixture's.
+awk '/^\.Sh EXAMPLES/ { ex = 1 } /^\.Sh / && !/EXAMPLES/ { ex = 0 }
+    ex && /^\.Bd -literal/ { inb = 1; n = 0; next }
+    inb && /^\.Ed/ { inb = 0; if (tr) print cur; tr = 0; cur = ""; next }
+    inb && n++ == 0 && !/^# rshell / { inb = 0; next }
+    inb { tr = 1; gsub(/\\e/, "\\")
+	if (join) { sub(/^ +/, ""); cur = cur $0 }
+	else if (/^    /) { sub(/^ +/, ""); cur = cur " " $0 }
+	else { if (cur != "") print cur; cur = $0 }
+	join = sub(/ \\$/, " ", cur) }' "$man" |
+    sed -e "s|/etc/rshell/policy|$D/man.policy|g" \
+    -e "s|/usr/bin/rsync|$D/bin/rsync|g" -e "s|/srv/backup|$M/srv/backup|g" \
+    > "$D/man.tr"
+mask() { sed -e 's/Landlock ABI [0-9]*/Landlock ABI N/' \
+    -e 's/^\(.*: ok, [0-9]* rules*\), [0-9]* warnings*$/\1/'; }
+while IFS= read -r line; do
+	case $line in
+	'# rshell '*)
+		cmd=${line#\# rshell }
+		eval "set -- $cmd"
+		"$RSHELL" -f "$D/man.policy" "$@" > "$D/man.got" 2>&1 </dev/null
+		mask < "$D/man.got" > "$D/man.gotm"
+		;;
+	*)
+		n=$((n + 1))
+		want=$(printf '%s\n' "$line" | mask)
+		if grep -qxF -- "$want" "$D/man.gotm"; then
+			pass=$((pass + 1))
+			echo "ok $n - rshell(8) example: rshell $cmd: $line"
+		else
+			fail=$((fail + 1))
+			echo "not ok $n - rshell(8) example: rshell $cmd: $line"
+			sed 's/^/#   got:  /' "$D/man.got"
+		fi
+		;;
+	esac
+done < "$D/man.tr"
+# The refusal of an interactive login, as the page quotes it.
+n=$((n + 1))
+want=$(awk '/^is refused with$/ { getline; sub(/^\.Dq /, ""); print; exit }' "$man")
+got=$("$RSHELL" -f "$D/man.policy" 2>&1 </dev/null)
+if [ -n "$want" ] && [ "$got" = "$want" ]; then
+	pass=$((pass + 1))
+	echo "ok $n - rshell(8) quotes the interactive refusal: $want"
+else
+	fail=$((fail + 1))
+	echo "not ok $n - rshell(8) quotes the interactive refusal: $want"
+	echo "#   got:  $got"
+fi
 echo "policy verdicts: $pass passed, $fail failed"
 # For make check's summary line (tests/summary.sh).
 [ -z "${RSHELL_CHECK_RESULT:-}" ] ||
