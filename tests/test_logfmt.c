@@ -1,5 +1,6 @@
 /*
- * Tests of the strict logfmt reader itself (logfmt.c), which test_log.c
+ * Tests of the strict logfmt reader itself (rshell/logfmt.c), which test_log.c,
+ * rshell-report
  * and the harness read every log line with.
  */
 #include <check.h>

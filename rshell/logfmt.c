@@ -203,19 +203,24 @@ separator(struct cur *c)
 	return 0;
 }
 
-int
-logfmt_parse(const char *line, size_t len, struct logfmt_rec *rec,
-    const char **errstr, size_t *erroff)
+/*
+ * The line's fields in order.  With faulted set, a fault after at least
+ * one whole field is no error: *faulted says so, and rec keeps the whole
+ * fields before it.
+ */
+static int
+parse_some(const char *line, size_t len, struct logfmt_rec *rec, char *buf,
+    const char **errstr, size_t *erroff, int *faulted)
 {
 	struct cur c;
 
-	memset(rec, 0, sizeof(*rec));
 	memset(&c, 0, sizeof(c));
 	c.s = (const unsigned char *)line;
 	c.len = len;
+	c.out = buf;
 	if (len == 0)
 		fail(&c, "empty line");
-	else if ((rec->buf = c.out = malloc(2 * len + 2)) == NULL)
+	else if (buf == NULL)
 		fail(&c, "out of memory");
 	while (c.why == NULL) {
 		if (rec->n == LOGFMT_MAXFIELDS) {
@@ -228,11 +233,65 @@ logfmt_parse(const char *line, size_t len, struct logfmt_rec *rec,
 	}
 	if (c.why == NULL)
 		return 0;
-	logfmt_free(rec);
 	if (errstr != NULL)
 		*errstr = c.why;
 	if (erroff != NULL)
 		*erroff = c.pos;
+	if (faulted != NULL && rec->n > 0 && buf != NULL) {
+		*faulted = 1;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+parse(const char *line, size_t len, struct logfmt_rec *rec, char *buf,
+    const char **errstr, size_t *erroff)
+{
+	return parse_some(line, len, rec, buf, errstr, erroff, NULL);
+}
+
+int
+logfmt_parse_prefix(const char *line, size_t len, struct logfmt_rec *rec,
+    char *buf, size_t bufsize, const char **errstr, size_t *erroff)
+{
+	int faulted = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	if (len > (bufsize - 2) / 2 || bufsize < 2)
+		buf = NULL;
+	if (parse_some(line, len, rec, buf, errstr, erroff, &faulted) == 0)
+		return faulted;
+	memset(rec, 0, sizeof(*rec));
+	return -1;
+}
+
+int
+logfmt_parse(const char *line, size_t len, struct logfmt_rec *rec,
+    const char **errstr, size_t *erroff)
+{
+	char *buf = NULL;
+
+	memset(rec, 0, sizeof(*rec));
+	if (len > 0 && len < ((size_t)-1) / 2 - 1)
+		buf = malloc(LOGFMT_BUFSIZE(len));
+	rec->buf = buf;
+	if (parse(line, len, rec, buf, errstr, erroff) == 0)
+		return 0;
+	logfmt_free(rec);
+	return -1;
+}
+
+int
+logfmt_parse_into(const char *line, size_t len, struct logfmt_rec *rec,
+    char *buf, size_t bufsize, const char **errstr, size_t *erroff)
+{
+	memset(rec, 0, sizeof(*rec));
+	if (len > (bufsize - 2) / 2 || bufsize < 2)
+		buf = NULL;
+	if (parse(line, len, rec, buf, errstr, erroff) == 0)
+		return 0;
+	memset(rec, 0, sizeof(*rec));
 	return -1;
 }
 
