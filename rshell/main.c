@@ -224,6 +224,22 @@ log_permit(struct session *s, const char *run)
 	emit(s, &l);
 }
 
+/* What the kernel accounted for the command (rshell.8, LOG). */
+static void
+log_acct(struct logline *l, const struct runacct *a)
+{
+	if (a->io) {
+		logline_addf(l, "write_bytes", "%llu", a->write_bytes);
+		logline_addf(l, "read_bytes", "%llu", a->read_bytes);
+		logline_addf(l, "rchar", "%llu", a->rchar);
+		logline_addf(l, "wchar", "%llu", a->wchar);
+	}
+	if (a->ru) {
+		logline_addf(l, "cpu_ms", "%lld", a->cpu_ms);
+		logline_addf(l, "maxrss_kb", "%ld", a->maxrss_kb);
+	}
+}
+
 static void
 log_exit(struct session *s, const struct runres *r)
 {
@@ -239,6 +255,7 @@ log_exit(struct session *s, const struct runres *r)
 	logline_addf(&l, "ms", "%ld", r->ms);
 	if (r->restored[0] != '\0')
 		logline_add(&l, "restored", r->restored);
+	log_acct(&l, &r->acct);
 	emit(s, &l);
 }
 
