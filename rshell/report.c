@@ -25,6 +25,8 @@ hash(const char *s, uint64_t h)
 int
 report_init(struct report *r)
 {
+	size_t i;
+
 	memset(r, 0, sizeof(*r));
 	r->since = INT64_MIN;
 	r->until = INT64_MAX;
@@ -34,16 +36,21 @@ report_init(struct report *r)
 	r->acctidx = calloc(2 * REPORT_MAXACCTS, sizeof(size_t));
 	r->reason = calloc(REPORT_MAXGROUPS, sizeof(*r->reason));
 	r->source = calloc(REPORT_MAXGROUPS, sizeof(*r->source));
-	r->pend = calloc(2 * REPORT_MAXPENDING, sizeof(*r->pend));
+	r->pend = calloc(REPORT_MAXPENDING, sizeof(*r->pend));
+	r->pidx = calloc(2 * REPORT_MAXPENDING, sizeof(*r->pidx));
+	r->pfree = calloc(REPORT_MAXPENDING, sizeof(*r->pfree));
 	r->badl = calloc(REPORT_MAXLISTED, sizeof(*r->badl));
 	r->miss = calloc(REPORT_MAXLISTED, sizeof(*r->miss));
 	r->odd = calloc(REPORT_MAXLISTED, sizeof(*r->odd));
 	if (r->strs.slot == NULL || r->acct == NULL || r->acctidx == NULL ||
 	    r->reason == NULL || r->source == NULL || r->pend == NULL ||
+	    r->pidx == NULL || r->pfree == NULL ||
 	    r->badl == NULL || r->miss == NULL || r->odd == NULL) {
 		report_free(r);
 		return -1;
 	}
+	for (i = 0; i < REPORT_MAXPENDING; i++)
+		r->pfree[i] = (unsigned)(REPORT_MAXPENDING - 1 - i);
 	return 0;
 }
 
@@ -61,6 +68,8 @@ report_free(struct report *r)
 	free(r->reason);
 	free(r->source);
 	free(r->pend);
+	free(r->pidx);
+	free(r->pfree);
 	free(r->badl);
 	free(r->miss);
 	free(r->odd);
@@ -194,30 +203,47 @@ pslot(const char *host, long pid)
 	return (size_t)((h ^ h >> 31) % (2 * REPORT_MAXPENDING));
 }
 
+/* The hash slot holding (host, pid), or the empty one that ends its run. */
+static size_t
+pprobe(const struct report *r, const char *host, long pid)
+{
+	const struct pending *p;
+	size_t i;
+
+	for (i = pslot(host, pid); r->pidx[i] != 0;
+	    i = (i + 1) % (2 * REPORT_MAXPENDING)) {
+		p = &r->pend[r->pidx[i] - 1];
+		if (p->host == host && p->pid == pid)
+			break;
+	}
+	return i;
+}
+
 static struct pending *
 pfind(struct report *r, const char *host, long pid)
 {
-	size_t i;
+	size_t i = pprobe(r, host, pid);
 
-	for (i = pslot(host, pid); r->pend[i].used;
-	    i = (i + 1) % (2 * REPORT_MAXPENDING))
-		if (r->pend[i].host == host && r->pend[i].pid == pid)
-			return &r->pend[i];
-	return NULL;
+	return r->pidx[i] ? &r->pend[r->pidx[i] - 1] : NULL;
 }
 
 /* Remove by shifting back the entries of the same probe run. */
 static void
 pdelete(struct report *r, struct pending *p)
 {
-	size_t cap = 2 * REPORT_MAXPENDING, i = (size_t)(p - r->pend), j, k;
+	size_t cap = 2 * REPORT_MAXPENDING, i, j, k;
+	const struct pending *q;
 
-	r->pend[i].used = 0;
-	for (j = (i + 1) % cap; r->pend[j].used; j = (j + 1) % cap) {
-		k = pslot(r->pend[j].host, r->pend[j].pid);
+	i = pprobe(r, p->host, p->pid);
+	r->pfree[REPORT_MAXPENDING - r->npend] = r->pidx[i] - 1;
+	p->used = 0;
+	r->pidx[i] = 0;
+	for (j = (i + 1) % cap; r->pidx[j] != 0; j = (j + 1) % cap) {
+		q = &r->pend[r->pidx[j] - 1];
+		k = pslot(q->host, q->pid);
 		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
-			r->pend[i] = r->pend[j];
-			r->pend[j].used = 0;
+			r->pidx[i] = r->pidx[j];
+			r->pidx[j] = 0;
 			i = j;
 		}
 	}
@@ -246,7 +272,7 @@ static void
 permit(struct report *r, const struct rev *ev, struct acct *a, int inwin)
 {
 	struct pending *p;
-	size_t i;
+	size_t i, k;
 
 	if ((p = pfind(r, ev->host, ev->pid)) != NULL) {
 		/* the pid came round again: the first never logged its exit */
@@ -262,10 +288,11 @@ permit(struct report *r, const struct rev *ev, struct acct *a, int inwin)
 		r->pending_lost++;
 		return;
 	}
-	for (i = pslot(ev->host, ev->pid); r->pend[i].used;
-	    i = (i + 1) % (2 * REPORT_MAXPENDING))
-		;
-	p = &r->pend[i];
+	i = pprobe(r, ev->host, ev->pid);
+	/* the free pool indices, handed out from the top of pfree */
+	k = r->pfree[REPORT_MAXPENDING - 1 - r->npend];
+	r->pidx[i] = (unsigned)k + 1;
+	p = &r->pend[k];
 	p->used = 1;
 	p->host = ev->host;
 	p->pid = ev->pid;
@@ -457,10 +484,10 @@ report_finish(struct report *r)
 {
 	size_t i;
 
-	for (i = 0; i < 2 * REPORT_MAXPENDING; i++)
+	for (i = 0; i < REPORT_MAXPENDING; i++)
 		if (r->pend[i].used)
 			listmiss(r, &r->pend[i]);
-	memset(r->pend, 0, 2 * REPORT_MAXPENDING * sizeof(*r->pend));
+	memset(r->pidx, 0, 2 * REPORT_MAXPENDING * sizeof(*r->pidx));
 	r->npend = 0;
 }
 

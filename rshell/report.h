@@ -114,7 +114,7 @@ struct pending {
 	size_t		 acct;
 	enum rdir	 dir;
 	long long	 t_ms;
-	char		 from[REPORT_MAXSTR];
+	char		 from[80];	/* rshell logs at most 63 + 8 */
 };
 
 struct listed {
@@ -149,7 +149,13 @@ struct report {
 	size_t		*acctidx;	/* hash of acct, 2 * REPORT_MAXACCTS */
 	struct group	*reason, *source;
 	size_t		 nreason, nsource;
-	struct pending	*pend;		/* 2 * REPORT_MAXPENDING slots */
+	/*
+	 * Sessions waiting for their exit: a dense pool, and a hash of
+	 * 2 * REPORT_MAXPENDING slots holding pool index + 1 (0: empty), so
+	 * that the probes stay in a small, hot array.
+	 */
+	struct pending	*pend;
+	unsigned	*pidx, *pfree;
 	size_t		 npend;
 	struct listed	*badl, *miss, *odd;
 	size_t		 nbadl, nmiss, nodd;

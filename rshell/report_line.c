@@ -87,6 +87,13 @@ direction(const char *run)
 	return RDIR_PUSH;
 }
 
+static inline void
+take(const char **slot, const char *key, const char *name, const char *val)
+{
+	if (*slot == NULL && strcmp(key, name) == 0)
+		*slot = val;
+}
+
 /*
  * The fields from index first on are an event's; the time is known.
  * What each event must carry, as the writer writes it.
@@ -95,8 +102,9 @@ static int
 event(struct rline *rl, size_t first, struct rev *ev, const char **why)
 {
 	const struct logfmt_rec *r = &rl->rec;
-	const char *e, *pid, *v;
+	const char *e, *pid, *run, *uid, *ms, *st, *wb;
 	long long n;
+	size_t i;
 
 	if (first >= r->n || strcmp(r->f[first].key, "event") != 0) {
 		*why = "no event field where the writer puts it";
@@ -115,52 +123,69 @@ event(struct rline *rl, size_t first, struct rev *ev, const char **why)
 		*why = "unknown event";
 		return RLINE_BAD;
 	}
-	pid = logfmt_get(r, "pid");
-	ev->user = logfmt_get(r, "user");
-	ev->key = logfmt_get(r, "key");
-	ev->from = logfmt_get(r, "from");
+	pid = ev->user = ev->key = ev->from = NULL;
+	run = uid = ms = st = wb = NULL;
+	ev->signal = ev->reason = NULL;
+	/* one pass, first field of each name: as logfmt_get, faster */
+	for (i = first + 1; i < r->n; i++) {
+		const char *k = r->f[i].key, *v = r->f[i].val;
+
+		switch (k[0]) {
+		case 'p': take(&pid, k, "pid", v); break;
+		case 'u': take(&ev->user, k, "user", v);
+			take(&uid, k, "uid", v); break;
+		case 'k': take(&ev->key, k, "key", v); break;
+		case 'f': take(&ev->from, k, "from", v); break;
+		case 'r': take(&run, k, "run", v);
+			take(&ev->reason, k, "reason", v); break;
+		case 'm': take(&ms, k, "ms", v); break;
+		case 's': take(&st, k, "status", v);
+			take(&ev->signal, k, "signal", v); break;
+		case 'w': take(&wb, k, "write_bytes", v); break;
+		}
+	}
 	if (pid == NULL || num(pid, 0x7fffffff, &n) == -1 ||
 	    ev->user == NULL || ev->key == NULL || ev->from == NULL ||
-	    logfmt_get(r, "uid") == NULL) {
+	    uid == NULL) {
 		*why = "an event without pid, user, uid, from or key";
 		return RLINE_BAD;
 	}
 	ev->pid = (long)n;
 	ev->dir = RDIR_NONE;
 	ev->status = 0;
-	ev->signal = ev->reason = NULL;
 	ev->ms = 0;
 	ev->write_bytes = -1;
+	if (ev->type != REV_EXIT)
+		ev->signal = NULL;
+	if (ev->type != REV_DENY && ev->type != REV_ERROR)
+		ev->reason = NULL;
 	switch (ev->type) {
 	case REV_PERMIT:
-		if ((v = logfmt_get(r, "run")) == NULL) {
+		if (run == NULL) {
 			*why = "a permit without run";
 			return RLINE_BAD;
 		}
-		ev->dir = direction(v);
+		ev->dir = direction(run);
 		break;
 	case REV_DENY:
 	case REV_ERROR:
-		if ((ev->reason = logfmt_get(r, "reason")) == NULL) {
+		if (ev->reason == NULL) {
 			*why = "a deny or error without reason";
 			return RLINE_BAD;
 		}
 		break;
 	case REV_EXIT:
-		v = logfmt_get(r, "ms");
-		if (v == NULL || num(v, 1LL << 53, &ev->ms) == -1) {
+		if (ms == NULL || num(ms, 1LL << 53, &ev->ms) == -1) {
 			*why = "an exit without ms";
 			return RLINE_BAD;
 		}
-		if ((ev->signal = logfmt_get(r, "signal")) != NULL)
+		if (ev->signal != NULL)
 			ev->status = -1;
-		else if ((v = logfmt_get(r, "status")) == NULL ||
-		    status(v, &ev->status) == -1) {
+		else if (st == NULL || status(st, &ev->status) == -1) {
 			*why = "an exit without status or signal";
 			return RLINE_BAD;
 		}
-		if ((v = logfmt_get(r, "write_bytes")) != NULL &&
-		    num(v, 1LL << 62, &ev->write_bytes) == -1) {
+		if (wb != NULL && num(wb, 1LL << 62, &ev->write_bytes) == -1) {
 			*why = "a bad write_bytes";
 			return RLINE_BAD;
 		}

@@ -168,7 +168,7 @@ bytes(long long b, char *buf, size_t len)
 /* Aligned columns; cells are display()ed already. */
 struct table {
 	size_t	 ncol, nrow, cap;
-	char	(*cell)[CELL];
+	char	**cell;
 	size_t	 width[12];
 };
 
@@ -192,8 +192,8 @@ row(struct table *t, ...)
 
 	if (t->nrow == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 64;
-		if ((n = reallocarray(t->cell, t->cap * t->ncol, CELL)) ==
-		    NULL) {
+		if ((n = reallocarray(t->cell, t->cap * t->ncol,
+		    sizeof(char *))) == NULL) {
 			t->cap = t->nrow;
 			return;
 		}
@@ -202,7 +202,8 @@ row(struct table *t, ...)
 	va_start(ap, t);
 	for (i = 0; i < t->ncol; i++) {
 		s = va_arg(ap, const char *);
-		strlcpy(t->cell[t->nrow * t->ncol + i], s, CELL);
+		/* a cell that cannot be kept (NULL) is shown as "?" */
+		t->cell[t->nrow * t->ncol + i] = strdup(s);
 		if (cols(s) > t->width[i])
 			t->width[i] = cols(s);
 	}
@@ -218,7 +219,8 @@ flush(struct table *t, FILE *fp, int colour)
 
 	for (r = 0; r < t->nrow; r++) {
 		for (i = 0; i < t->ncol; i++) {
-			c = t->cell[r * t->ncol + i];
+			if ((c = t->cell[r * t->ncol + i]) == NULL)
+				c = "?";
 			if (r == 0 && colour)
 				fputs("\033[1m", fp);
 			fputs(c, fp);
@@ -231,6 +233,8 @@ flush(struct table *t, FILE *fp, int colour)
 		}
 		putc('\n', fp);
 	}
+	for (r = 0; r < t->nrow * t->ncol; r++)
+		free(t->cell[r]);
 	free(t->cell);
 	memset(t, 0, sizeof(*t));
 }
