@@ -185,6 +185,7 @@ tests/fuzz/fuzz_protargs: tests/fuzz/fuzz_protargs.c rshell/protargs.c rshell/wo
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 
 tests/fuzz/fuzz_report: tests/fuzz/fuzz_report.c rshell/report_line.c \
+    rshell/report_out.c \
     rshell/report_time.c rshell/logfmt.c rshell/log.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 

@@ -240,12 +240,33 @@ log_acct(struct logline *l, const struct runacct *a)
 	}
 }
 
+/*
+ * The exit line goes to the log files as they are named now: a session
+ * can outlast a logrotate move-and-create, and its exit then belongs in
+ * the new file, beside the lines of the sessions that run on.  Where the
+ * files cannot be opened again the ones open since the permit serve.
+ */
+static void
+reopen_log(struct session *s)
+{
+	struct policy *p = s->policy;
+	struct logsink n;
+	char err[512];
+
+	if (p->nlogs == 0 || log_open(&n, p->logs, p->nlogs,
+	    s->log.use_syslog, err, sizeof(err)) == -1)
+		return;
+	log_close(&s->log);
+	s->log = n;
+}
+
 static void
 log_exit(struct session *s, const struct runres *r)
 {
 	struct logline l;
 	const char *name;
 
+	reopen_log(s);
 	line_common(s, &l, "exit");
 	if (r->signo) {
 		name = sigabbrev_np(r->signo);

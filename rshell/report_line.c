@@ -94,6 +94,18 @@ take(const char **slot, const char *key, const char *name, const char *val)
 		*slot = val;
 }
 
+/* A field the report uses holds no NUL: "a\x00b" must not read as "a". */
+static int
+nul(const struct logfmt_rec *r, size_t first)
+{
+	size_t i;
+
+	for (i = first; i < r->n; i++)
+		if (memchr(r->f[i].val, '\0', r->f[i].vlen) != NULL)
+			return 1;
+	return 0;
+}
+
 /*
  * The fields from index first on are an event's; the time is known.
  * What each event must carry, as the writer writes it.
@@ -146,8 +158,9 @@ event(struct rline *rl, size_t first, struct rev *ev, const char **why)
 	}
 	if (pid == NULL || num(pid, 0x7fffffff, &n) == -1 ||
 	    ev->user == NULL || ev->key == NULL || ev->from == NULL ||
-	    uid == NULL) {
-		*why = "an event without pid, user, uid, from or key";
+	    uid == NULL || nul(r, first)) {
+		*why = "an event without pid, user, uid, from or key, or "
+		    "with a NUL byte in a value";
 		return RLINE_BAD;
 	}
 	ev->pid = (long)n;
@@ -575,7 +588,7 @@ jspace(struct jcur *c)
 static int
 jvalue(struct jcur *c, char *out, size_t *olen, int depth)
 {
-	const char *s;
+	const char *s, *t;
 	size_t n;
 	long v;
 
@@ -602,12 +615,16 @@ jvalue(struct jcur *c, char *out, size_t *olen, int depth)
 				s = c->p;
 				if (jvalue(c, NULL, &n, depth + 1) == -1)
 					return -1;
-				if (out != NULL) {
-					v = strtol(s, NULL, 10);
-					if (*s < '0' || *s > '9' || v > 255)
-						return -1;
-					out[(*olen)++] = (char)v;
-				}
+				/* a byte value: 1 to 3 digits, up to 255 */
+				for (v = 0, t = s; t < c->p && t - s < 4 &&
+				    *t >= '0' && *t <= '9'; t++)
+					v = v * 10 + (*t - '0');
+				if (out != NULL && (t == s || t != c->p ||
+				    v > 255))
+					return -1;
+				if (out != NULL)
+					out[*olen] = (char)v;
+				(*olen)++;
 			}
 			jspace(c);
 			if (c->p < c->end && *c->p == ',')
@@ -627,10 +644,9 @@ jvalue(struct jcur *c, char *out, size_t *olen, int depth)
 		c->p++;
 	if (c->p == s)
 		return -1;
-	if (out != NULL) {
+	if (out != NULL)
 		memcpy(out, s, (size_t)(c->p - s));
-		*olen = (size_t)(c->p - s);
-	}
+	*olen = (size_t)(c->p - s);
 	return 0;
 }
 
@@ -728,7 +744,7 @@ rline_parse(struct rline *rl, const char *line, size_t len, struct rev *ev,
 		if (end - p >= 2 && p[0] == '1' && p[1] == ' ')
 			return rfc5424(rl, p + 2, end, ev, why);
 	}
-	if (end - p >= 4 && isdigit((unsigned char)p[0]) && p[4] == '-')
+	if (end - p >= 5 && isdigit((unsigned char)p[0]) && p[4] == '-')
 		return isoline(rl, p, end, ev, why);
 	return rfc3164(rl, p, end, ev, why);
 }

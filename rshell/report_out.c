@@ -142,6 +142,16 @@ age(long long ms, char *buf, size_t len)
 		snprintf(buf, len, "%lldd%02lldh", s / 86400, s / 3600 % 24);
 }
 
+/* A duration: milliseconds below a second, then as an age. */
+static void
+took(long long ms, char *buf, size_t len)
+{
+	if (ms >= 0 && ms < 1000)
+		snprintf(buf, len, "%lldms", ms);
+	else
+		age(ms, buf, len);
+}
+
 static void
 bytes(long long b, char *buf, size_t len)
 {
@@ -217,6 +227,10 @@ flush(struct table *t, FILE *fp, int colour)
 	const char *c;
 	size_t r, i, pad;
 
+	if (t->nrow == 1) {
+		fputs("none\n", fp);
+		goto done;
+	}
 	for (r = 0; r < t->nrow; r++) {
 		for (i = 0; i < t->ncol; i++) {
 			if ((c = t->cell[r * t->ncol + i]) == NULL)
@@ -233,6 +247,7 @@ flush(struct table *t, FILE *fp, int colour)
 		}
 		putc('\n', fp);
 	}
+done:
 	for (r = 0; r < t->nrow * t->ncol; r++)
 		free(t->cell[r]);
 	free(t->cell);
@@ -315,7 +330,7 @@ text_transfers(const struct report *r, FILE *fp, int colour)
 			shorttime(x->t_ms, w, sizeof(w));
 			age(r->now - x->t_ms, ag, sizeof(ag));
 			display(x->from, f, sizeof(f));
-			age(x->ms, d, sizeof(d));
+			took(x->ms, d, sizeof(d));
 			bytes(x->write_bytes, by, sizeof(by));
 			row(&t, h, u, k, report_dirname(dir), w, ag, f, d, by);
 		}
@@ -766,6 +781,10 @@ report_stale(const struct report *r, const struct staleopt *o, FILE *fp)
 		    r->unreadable);
 	else if (judged == 0)
 		fprintf(fp, "RSHELL UNKNOWN - no pushes in the log\n");
+	else if (o->warn_ms == o->crit_ms)
+		fprintf(fp, "RSHELL %s - %lu of %lu pushes older than %s | "
+		    "stale=%lu;;;0;%lu critical=%lu;;;0;%lu\n", word[level],
+		    ncrit, judged, lc, nwarn + ncrit, judged, ncrit, judged);
 	else
 		fprintf(fp, "RSHELL %s - %lu of %lu pushes older than %s, %lu "
 		    "older than %s | stale=%lu;;;0;%lu critical=%lu;;;0;%lu\n",

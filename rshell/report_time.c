@@ -92,10 +92,16 @@ rfc3339(const char *s, size_t len, int zone_optional, long long *ms)
 	return -1;
 }
 
+/* From year 1 to 9999, after the zone offset: what prints as it read. */
+#define MINMS	(-62135596800000LL)
+#define MAXMS	(253402300800000LL)
+
 int
 report_time(const char *s, size_t len, long long *ms)
 {
-	return rfc3339(s, len, 0, ms);
+	if (rfc3339(s, len, 0, ms) == -1 || *ms < MINMS || *ms >= MAXMS)
+		return -1;
+	return 0;
 }
 
 int
