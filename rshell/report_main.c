@@ -167,9 +167,28 @@ exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+/* Names of rotated files, kept for -v's listing until the end. */
+struct names {
+	char	**v;
+	size_t	  n;
+};
+
+static const char *
+keepname(struct names *nm, const char *path)
+{
+	char **v, *s;
+
+	if ((s = strdup(path)) == NULL ||
+	    (v = reallocarray(nm->v, nm->n + 1, sizeof(*v))) == NULL)
+		errx(3, "out of memory");
+	nm->v = v;
+	return nm->v[nm->n++] = s;
+}
+
 /* LOG.N.gz or LOG.N, N from the highest that exists down, then LOG. */
 static void
-readrotated(struct report *r, struct rline *rl, char *buf, const char *log)
+readrotated(struct report *r, struct rline *rl, char *buf, const char *log,
+    struct names *nm)
 {
 	char path[PATH_MAX];
 	int i, top = 0;
@@ -186,12 +205,8 @@ readrotated(struct report *r, struct rline *rl, char *buf, const char *log)
 		snprintf(path, sizeof(path), "%s.%d.gz", log, i);
 		if (!exists(path))
 			snprintf(path, sizeof(path), "%s.%d", log, i);
-		if (exists(path)) {
-			char *keep = strdup(path);
-
-			/* names stay for -v's listing of damaged lines */
-			readfile(r, rl, buf, keep ? keep : log);
-		}
+		if (exists(path))
+			readfile(r, rl, buf, keepname(nm, path));
 	}
 	readfile(r, rl, buf, log);
 }
@@ -347,7 +362,8 @@ main(int argc, char **argv)
 	struct opts o;
 	struct report r;
 	struct rline rl;
-	struct policy *p;
+	struct policy *p = NULL;
+	struct names nm = { NULL, 0 };
 	FILE *fp;
 	size_t i;
 	int rv = 0;
@@ -380,8 +396,7 @@ main(int argc, char **argv)
 			r.unreadable++;
 		}
 		for (i = 0; i < p->nlogs; i++)
-			readrotated(&r, &rl, buf, p->logs[i]);
-		/* the names stay in use for -v's listing: p is not freed */
+			readrotated(&r, &rl, buf, p->logs[i], &nm);
 	}
 	report_finish(&r);
 	report_sort(&r);
@@ -407,5 +422,11 @@ main(int argc, char **argv)
 	closeout(fp, o.out, tmp);
 	rline_free(&rl);
 	free(buf);
+	report_free(&r);
+	for (i = 0; i < nm.n; i++)
+		free(nm.v[i]);
+	free(nm.v);
+	if (p != NULL)
+		policy_free(p);
 	return rv;
 }
