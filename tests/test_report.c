@@ -10,6 +10,8 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
+
 #include <check.h>
 #include <stdarg.h>
 #include <inttypes.h>
@@ -306,6 +308,72 @@ START_TEST(t_gzip)
 END_TEST
 
 /*
+ * Without file arguments the policy's log is read with its rotated
+ * copies, oldest first (log.2.gz, log.1, log); -o writes the output
+ * whole under its name and leaves no temporary file.  The policy must be
+ * root's: as root only.
+ */
+START_TEST(t_policy_logs)
+{
+	struct rg_query q = { LLONG_MIN, LLONG_MAX, NULL, NULL, NULL, 0 };
+	char *text, *a, *b, *want, *got, *files, pol[160];
+	char *gz[] = { "gzip", "-n", NULL, NULL };
+	struct h_res r, z;
+	struct rg *g;
+	FILE *fp;
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	mkdir_tmp();
+	g = rg_generate(in_dir("all"), seed + 3, 6000);
+	ck_assert_ptr_nonnull(g);
+	q.now = rg_last(g) / 1000 * 1000;
+	text = h_slurp(in_dir("all"));
+	ck_assert_ptr_nonnull(text);
+	a = strchr(text + strlen(text) / 3, '\n') + 1;
+	b = strchr(text + 2 * strlen(text) / 3, '\n') + 1;
+	ck_assert_ptr_nonnull(fp = fopen(in_dir("log.2"), "w"));
+	fwrite(text, 1, (size_t)(a - text), fp);
+	fclose(fp);
+	ck_assert_ptr_nonnull(fp = fopen(in_dir("log.1"), "w"));
+	fwrite(a, 1, (size_t)(b - a), fp);
+	fclose(fp);
+	h_write(in_dir("log"), "%s", b);
+	gz[2] = (char *)in_dir("log.2");
+	h_run(&z, "/bin/gzip", gz, NULL);
+	ck_assert_int_eq(z.status, 0);
+	h_res_free(&z);
+	unlink(in_dir("all"));
+	snprintf(pol, sizeof(pol), "%s", in_dir("policy"));
+	h_write(pol, "log %s\n", in_dir("log"));
+	ck_assert_int_eq(chmod(pol, 0644), 0);
+	report(&r, q.now, (const char *const[]){ "--json", "-f", pol, "-o",
+	    in_dir("out.json"), NULL });
+	ck_assert_msg(r.status == 0, "status %d: %s", r.status, r.err);
+	ck_assert_uint_eq(r.outlen, 0);
+	h_res_free(&r);
+	ck_assert_ptr_nonnull(got = h_slurp(in_dir("out.json")));
+	files = strstr(got, "\"files\":3,");
+	ck_assert_ptr_nonnull(files);
+	files[8] = '1';
+	want = rg_json(g, &q);
+	same("--json -f policy over log.2.gz, log.1, log", got, want);
+	/* nothing but what the test made, and out.json */
+	ck_assert_ptr_nonnull(d = opendir(dir));
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	ck_assert_int_eq(n, 5);
+	free(want);
+	free(got);
+	free(text);
+	rg_free(g);
+	rm_tmp();
+}
+END_TEST
+
+/*
  * Round trip: values of every kind of byte, written by log.c, read back
  * by the reader, plain and as syslog delivers them, are the same values.
  */
@@ -552,5 +620,9 @@ make_suite_report(void)
 	tcase_add_test(tc, t_stale);
 	tcase_add_test(tc, t_small);
 	suite_add_tcase(s, tc);
+	if ((tc = h_root_tcase(s, "policy", NULL, NULL)) != NULL)
+		tcase_add_test(tc, t_policy_logs);
+	else
+		h_skipped("report", 1);
 	return s;
 }
