@@ -74,6 +74,20 @@ duration(const char *opt, const char *arg)
 }
 
 /*
+ * A regular file that does not start with gzip's magic is read with
+ * read(2): zlib would read it as it is too, through one more copy.
+ */
+static int
+plainfile(int fd)
+{
+	unsigned char m[2];
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (pread(fd, m, 2, 0) < 2 || m[0] != 0x1f || m[1] != 0x8b);
+}
+
+/*
  * One file, line by line.  A line longer than REPORT_MAXLINE, and a last
  * line without its newline (a write cut short), are damage.
  */
@@ -92,7 +106,8 @@ readfile(struct report *r, struct rline *rl, char *buf, const char *name)
 		fd = dup(STDIN_FILENO);
 	else
 		fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd == -1 || (gz = gzdopen(fd, "rb")) == NULL) {
+	gz = NULL;
+	if (fd == -1 || (!plainfile(fd) && (gz = gzdopen(fd, "rb")) == NULL)) {
 		warn("%s", name);
 		if (fd != -1)
 			close(fd);
@@ -100,11 +115,20 @@ readfile(struct report *r, struct rline *rl, char *buf, const char *name)
 		return;
 	}
 	r->nfiles++;
-	gzbuffer(gz, 128 * 1024);
+	if (gz != NULL)
+		gzbuffer(gz, 128 * 1024);
 	for (;;) {
-		n = gzread(gz, buf + have, (unsigned)(READBUF - have));
+		if (gz != NULL)
+			n = gzread(gz, buf + have, (unsigned)(READBUF - have));
+		else
+			while ((n = (int)read(fd, buf + have, READBUF - have)) ==
+			    -1 && errno == EINTR)
+				;
 		if (n < 0) {
-			warnx("%s: %s", name, gzerror(gz, &n));
+			if (gz != NULL)
+				warnx("%s: %s", name, gzerror(gz, &n));
+			else
+				warn("%s", name);
 			r->unreadable++;
 			break;
 		}
@@ -156,7 +180,10 @@ readfile(struct report *r, struct rline *rl, char *buf, const char *name)
 			have = 0;
 		}
 	}
-	gzclose(gz);
+	if (gz != NULL)
+		gzclose(gz);
+	else
+		close(fd);
 }
 
 static int
