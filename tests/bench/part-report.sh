@@ -80,40 +80,47 @@ AWK
 
 awkname=$(awk -W version 2>/dev/null | head -1 || true)
 [ -n "$awkname" ] || awkname=$(awk --version 2>/dev/null | head -1)
-measure() {	# prints "seconds peak_kib" of the median run
+measure() {	# "wall cpu peak_kib": median wall and CPU (user + system)
 	i=0; : > "$T/times"
 	while [ $i -lt "$RUNS" ]; do
-		/usr/bin/time -f '%e %M' -o "$T/one" "$@" > /dev/null
+		/usr/bin/time -f '%e %U %S %M' -o "$T/one" "$@" > /dev/null
 		cat "$T/one" >> "$T/times"
 		i=$((i + 1))
 	done
-	sort -n "$T/times" | awk -v n="$RUNS" '{ t[NR] = $1; if ($2 > m) m = $2 }
-	    END { printf "%s %d\n", t[int((n + 1) / 2)], m }'
+	awk -v n="$RUNS" '{ w[NR] = $1; c[NR] = $2 + $3; if ($4 > m) m = $4 }
+	    END {
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) {
+			if (w[j] < w[i]) { t = w[i]; w[i] = w[j]; w[j] = t }
+			if (c[j] < c[i]) { t = c[i]; c[i] = c[j]; c[j] = t }
+		}
+		k = int((n + 1) / 2); printf "%s %.2f %d\n", w[k], c[k], m }' "$T/times"
 }
 size=$(wc -c < "$T/log")
 set -- $(measure "$REPORT" --now 1764633600 --local-host bench "$T/log")
-rt=$1 rm=$2
+rw=$1 rc=$2 rm=$3
 set -- $(measure "$REPORT" --json --now 1764633600 --local-host bench "$T/log")
-jt=$1 jm=$2
+jw=$1 jc=$2 jm=$3
 set -- $(measure awk -f "$T/summary.awk" "$T/log")
-at=$1 am=$2
+aw=$1 ac=$2 am=$3
 # Memory bounded whatever the input: the same log four times over.
 cat "$T/log" "$T/log" "$T/log" "$T/log" > "$T/log4"
 set -- $(measure "$REPORT" --now 1764633600 --local-host bench "$T/log4")
-qt=$1 qm=$2
+qw=$1 qc=$2 qm=$3
 echo "rshell-report's text and JSON summaries against an awk program doing"
-echo "a simpler summary (fields found by pattern, not parsed) over the same"
-echo "generated log of $LINES lines ($((size / 1048576)) MiB); median of $RUNS runs,"
-echo "largest peak RSS.  awk is: $awkname."
+echo "a simpler summary (fields found by pattern, not parsed as logfmt) over"
+echo "the same generated log of $LINES lines ($((size / 1048576)) MiB): median wall"
+echo "time and median CPU time (user + system, one core) of $RUNS runs, and"
+echo "the largest peak RSS.  awk is $awkname.  Load average when the"
+echo "runs ended: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| run | seconds | peak RSS (KiB) |"
-echo "|---|---|---|"
-echo "| rshell-report (text) | $rt | $rm |"
-echo "| rshell-report --json | $jt | $jm |"
-echo "| awk summary | $at | $am |"
-echo "| rshell-report (text), the log 4 times over | $qt | $qm |"
+echo "| run | wall s | CPU s | peak RSS (KiB) |"
+echo "|---|---|---|---|"
+echo "| rshell-report (text) | $rw | $rc | $rm |"
+echo "| rshell-report --json | $jw | $jc | $jm |"
+echo "| awk summary | $aw | $ac | $am |"
+echo "| rshell-report (text), the log 4 times over | $qw | $qc | $qm |"
 echo
-awk -v a="$at" -v r="$rt" 'BEGIN { if (r > 0) printf "awk takes %.1f times as long as rshell-report.\n\n", a / r }'
+awk -v a="$ac" -v r="$rc" 'BEGIN { if (r > 0) printf "awk takes %.1f times the CPU time of rshell-report.\n\n", a / r }'
 echo '```'
-echo "RUNS=$RUNS LINES=$LINES tests/bench/part-report.sh $RSHELL TOP"
+echo "RUNS=$RUNS LINES=$LINES tests/bench/part-report.sh rshell/rshell ."
 echo '```'
