@@ -20,6 +20,9 @@ RSHELL_LIBS = -Wl,-Bstatic $(shell $(PKG_CONFIG) --static --libs libbsd-overlay)
 else
 RSHELL_LIBS = $(BSD_LIBS)
 endif
+# zlib, for rshell-report's .gz input only: rshell itself never links it.
+ZLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags zlib)
+ZLIB_LIBS   := $(shell $(PKG_CONFIG) --libs zlib)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 
@@ -35,7 +38,12 @@ ALL_CFLAGS = $(WARN) $(BSD_CFLAGS) $(CFLAGS)
 
 POLICY_SRC = $(sort $(wildcard policy/*.c))
 POLICY_OBJ = $(POLICY_SRC:.c=.o)
-RSHELL_SRC = $(filter-out rshell/main.c,$(sort $(wildcard rshell/*.c)))
+# rshell-report: its reader and summary (shared with the tests) and its
+# main, which alone needs zlib.
+REPORT_SRC = rshell/report.c rshell/report_line.c rshell/report_out.c \
+             rshell/report_time.c
+REPORT_OBJ = $(REPORT_SRC:.c=.o)
+RSHELL_SRC = $(filter-out rshell/main.c rshell/report%.c,$(sort $(wildcard rshell/*.c)))
 LIB_SRC    = $(POLICY_SRC) $(RSHELL_SRC)
 LIBS_A     = rshell/librshell.a policy/libpolicy.a
 TEST_SRC   = $(sort $(wildcard tests/test_*.c))
@@ -44,7 +52,7 @@ SUITES     = $(patsubst tests/test_%.c,%,$(TEST_SRC))
 .PHONY: all check unit-check unit-check-asan policy-check integration-check \
         bench demo install uninstall clean deb dist fuzz FORCE
 
-all: rshell/rshell
+all: rshell/rshell rshell/rshell-report
 
 %.o: %.c
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
@@ -72,6 +80,13 @@ rshell/main.o: rshell/.policy-path
 rshell/rshell: rshell/main.o $(LIBS_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ rshell/main.o $(LIBS_A) $(RSHELL_LIBS)
 
+rshell/report_main.o: rshell/report_main.c
+	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(ZLIB_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+rshell/rshell-report: rshell/report_main.o $(REPORT_OBJ) $(LIBS_A)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ rshell/report_main.o $(REPORT_OBJ) \
+	    $(LIBS_A) $(BSD_LIBS) $(ZLIB_LIBS) -lm
+
 # The unit-test runner: one Check suite per tests/test_<area>.c, each exporting
 # make_suite_<area>(); the list of suites is generated from the file names.
 tests/suites.inc: $(TEST_SRC)
@@ -85,12 +100,13 @@ tests/%.o: tests/%.c
 
 # Test support shared by the suites (and, for pathprop, the fuzzers).
 TEST_SUPPORT = tests/harness.c tests/harness_read.c tests/harness_feed.c \
-               tests/listtree.c tests/logfmt.c tests/pathprop.c \
+               tests/listtree.c tests/pathprop.c tests/reportgen.c \
                tests/seccorpus.c
 tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
-    $(LIBS_A)
+    $(REPORT_OBJ) $(LIBS_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
-	    $(TEST_SUPPORT:.c=.o) $(LIBS_A) $(CHECK_LIBS) $(BSD_LIBS)
+	    $(TEST_SUPPORT:.c=.o) $(REPORT_OBJ) $(LIBS_A) $(CHECK_LIBS) \
+	    $(BSD_LIBS) -lm
 
 # The tests run rshell with -f and their own policy.  Where they must run
 # it as sshd runs a login shell, without -f, they use a copy whose
@@ -107,10 +123,13 @@ tests/rshell-nopolicy: rshell/main.c $(LIBS_A)
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c \
-    $(TEST_SUPPORT) tests/harness.h tests/listtree.h tests/logfmt.h \
-    tests/pathprop.h tests/seccorpus.h
+    $(TEST_SUPPORT) tests/harness.h tests/listtree.h rshell/logfmt.h \
+    tests/pathprop.h tests/seccorpus.h tests/reportgen.h rshell/report.h \
+    $(REPORT_SRC) rshell/report_main.c
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
-	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) $(TEST_SUPPORT) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
+	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) $(TEST_SUPPORT) $(REPORT_SRC) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS) -lm
+	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(ZLIB_CFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
+	    -o tests/rshell-report-asan rshell/report_main.c $(REPORT_SRC) $(LIB_SRC) $(BSD_LIBS) $(ZLIB_LIBS) -lm
 	$(CC) $(RSHELL_CPPFLAGS) $(NOPOLICY_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
 	    -o tests/rshell-asan rshell/main.c $(LIB_SRC) $(BSD_LIBS)
 
@@ -124,15 +143,17 @@ tests/standin: tests/standin.c
 # Under make check, each part writes its counts to $(CHECK_RESULTS)/PART.
 result = $(if $(CHECK_RESULTS),RSHELL_CHECK_RESULT=$(CHECK_RESULTS)/$(1))
 
-unit-check: tests/unit rshell/rshell tests/rshell-nopolicy tests/wallprobe \
-    tests/standin
+unit-check: tests/unit rshell/rshell rshell/rshell-report tests/rshell-nopolicy \
+    tests/wallprobe tests/standin
 	RSHELL=$(CURDIR)/rshell/rshell \
+	    RSHELL_REPORT=$(CURDIR)/rshell/rshell-report \
 	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-nopolicy \
 	    WALLPROBE=$(CURDIR)/tests/wallprobe STANDIN=$(CURDIR)/tests/standin \
 	    $(call result,$@) tests/unit
 
 unit-check-asan: tests/unit-asan tests/wallprobe tests/standin
 	RSHELL=$(CURDIR)/tests/rshell-asan \
+	    RSHELL_REPORT=$(CURDIR)/tests/rshell-report-asan \
 	    RSHELL_NOPOLICY=$(CURDIR)/tests/rshell-asan \
 	    WALLPROBE=$(CURDIR)/tests/wallprobe STANDIN=$(CURDIR)/tests/standin \
 	    ASAN_OPTIONS=detect_leaks=1 $(call result,$@) tests/unit-asan
@@ -143,7 +164,7 @@ policy-check: rshell/rshell
 # As root: a throwaway account and sshd on 127.0.0.1 (tests/integration);
 # any other user gets a one-line "skipped".  SCENARIOS="tree symlink" runs
 # a subset.
-integration-check: rshell/rshell
+integration-check: rshell/rshell rshell/rshell-report
 	$(call result,$@) tests/integration/run.sh $(CURDIR)/rshell/rshell $(SCENARIOS)
 
 # Every part runs, also after one has failed, and the last line sums them
@@ -162,7 +183,7 @@ check:
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
              -Ipolicy -Irshell $(BSD_CFLAGS)
 FUZZERS = tests/fuzz/fuzz_words tests/fuzz/fuzz_rsyncargs tests/fuzz/fuzz_policy \
-          tests/fuzz/fuzz_confine tests/fuzz/fuzz_protargs
+          tests/fuzz/fuzz_confine tests/fuzz/fuzz_protargs tests/fuzz/fuzz_report
 fuzz: $(FUZZERS)
 tests/fuzz/fuzz_words: tests/fuzz/fuzz_words.c rshell/words.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
@@ -175,7 +196,12 @@ tests/fuzz/fuzz_confine: tests/fuzz/fuzz_confine.c policy/confine.c tests/pathpr
 tests/fuzz/fuzz_protargs: tests/fuzz/fuzz_protargs.c rshell/protargs.c rshell/words.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 
-bench: rshell/rshell
+tests/fuzz/fuzz_report: tests/fuzz/fuzz_report.c rshell/report_line.c \
+    rshell/report_out.c \
+    rshell/report_time.c rshell/logfmt.c rshell/log.c
+	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
+
+bench: rshell/rshell rshell/rshell-report
 	BENCH_PARTS="$(BENCH_PARTS)" tests/bench/run.sh $(CURDIR)/rshell/rshell
 
 # Installs what is missing (Debian), builds, and shows the whole job.
@@ -185,11 +211,14 @@ demo:
 # DESTDIR only here, for staged installs; it is never compiled in.  The
 # example policy becomes the policy only when there is none: an existing
 # one is never replaced.
-install: rshell/rshell
+install: rshell/rshell rshell/rshell-report
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(dir $(POLICY))
 	install -m 0755 rshell/rshell $(DESTDIR)$(SBINDIR)/rshell
 	install -m 0644 rshell/rshell.8 $(DESTDIR)$(MANDIR)/man8/rshell.8
+	install -m 0755 rshell/rshell-report $(DESTDIR)$(SBINDIR)/rshell-report
+	install -m 0644 rshell/rshell-report.8 \
+	    $(DESTDIR)$(MANDIR)/man8/rshell-report.8
 	install -m 0644 policy/rshell.policy.5 \
 	    $(DESTDIR)$(MANDIR)/man5/rshell.policy.5
 	test -e $(DESTDIR)$(POLICY) || \
@@ -198,6 +227,8 @@ install: rshell/rshell
 # The policy is left in place: it is the administrator's.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/rshell $(DESTDIR)$(MANDIR)/man8/rshell.8 \
+	    $(DESTDIR)$(SBINDIR)/rshell-report \
+	    $(DESTDIR)$(MANDIR)/man8/rshell-report.8 \
 	    $(DESTDIR)$(MANDIR)/man5/rshell.policy.5
 
 # dist/rshell-$(VERSION).tar.gz, the release tarball packaging/rshell.spec
@@ -215,9 +246,10 @@ deb:
 
 clean:
 	rm -rf dist
-	rm -f rshell/rshell rshell/.policy-path $(LIBS_A) tests/unit \
-	    tests/unit-asan tests/wallprobe tests/standin \
-	    tests/rshell-asan tests/rshell-nopolicy tests/suites.inc $(FUZZERS)
+	rm -f rshell/rshell rshell/rshell-report rshell/.policy-path $(LIBS_A) \
+	    tests/unit tests/unit-asan tests/wallprobe tests/standin \
+	    tests/rshell-asan tests/rshell-report-asan tests/rshell-nopolicy \
+	    tests/suites.inc $(FUZZERS)
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 
 -include $(wildcard rshell/*.d policy/*.d tests/*.d)

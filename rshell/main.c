@@ -241,12 +241,49 @@ log_permit(struct session *s, const char *run)
 	emit(s, &l);
 }
 
+/* What the kernel accounted for the command (rshell.8, LOG). */
+static void
+log_acct(struct logline *l, const struct runacct *a)
+{
+	if (a->io) {
+		logline_addf(l, "write_bytes", "%llu", a->write_bytes);
+		logline_addf(l, "read_bytes", "%llu", a->read_bytes);
+		logline_addf(l, "rchar", "%llu", a->rchar);
+		logline_addf(l, "wchar", "%llu", a->wchar);
+	}
+	if (a->ru) {
+		logline_addf(l, "cpu_ms", "%lld", a->cpu_ms);
+		logline_addf(l, "maxrss_kb", "%ld", a->maxrss_kb);
+	}
+}
+
+/*
+ * The exit line goes to the log files as they are named now: a session
+ * can outlast a logrotate move-and-create, and its exit then belongs in
+ * the new file, beside the lines of the sessions that run on.  Where the
+ * files cannot be opened again the ones open since the permit serve.
+ */
+static void
+reopen_log(struct session *s)
+{
+	struct policy *p = s->policy;
+	struct logsink n;
+	char err[512];
+
+	if (p->nlogs == 0 || log_open(&n, p->logs, p->nlogs,
+	    s->log.use_syslog, err, sizeof(err)) == -1)
+		return;
+	log_close(&s->log);
+	s->log = n;
+}
+
 static void
 log_exit(struct session *s, const struct runres *r)
 {
 	struct logline l;
 	const char *name;
 
+	reopen_log(s);
 	line_common(s, &l, "exit");
 	if (r->signo) {
 		name = sigabbrev_np(r->signo);
@@ -256,6 +293,7 @@ log_exit(struct session *s, const struct runres *r)
 	logline_addf(&l, "ms", "%ld", r->ms);
 	if (r->restored[0] != '\0')
 		logline_add(&l, "restored", r->restored);
+	log_acct(&l, &r->acct);
 	emit(s, &l);
 }
 

@@ -4,6 +4,7 @@
  * place to go.
  */
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -296,6 +297,65 @@ restore_dir(const struct decision *d, const struct stat *was,
 	close(fd);
 }
 
+/*
+ * The counters of /proc/self/io; -1 where they cannot be read (no /proc):
+ * the exit line then goes without them, the session is not failed.
+ */
+static int
+procio(struct runacct *a)
+{
+	static const char *const name[] = { "rchar: ", "wchar: ",
+	    "read_bytes: ", "write_bytes: " };
+	unsigned long long *val[] = { &a->rchar, &a->wchar, &a->read_bytes,
+	    &a->write_bytes };
+	char buf[512], *p;
+	ssize_t n;
+	size_t i, found = 0;
+	int fd;
+
+	if ((fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (i = 0; i < 4; i++) {
+		for (p = buf; (p = strstr(p, name[i])) != NULL; p++)
+			if (p == buf || p[-1] == '\n')
+				break;
+		if (p == NULL)
+			continue;
+		*val[i] = strtoull(p + strlen(name[i]), NULL, 10);
+		found++;
+	}
+	return found == 4 ? 0 : -1;
+}
+
+/* after - before, and the child's rusage, into a. */
+static void
+account(struct runacct *a, const struct runacct *before,
+    const struct rusage *ru)
+{
+	struct runacct after;
+
+	memset(&after, 0, sizeof(after));
+	if (before->io && procio(&after) == 0 &&
+	    after.rchar >= before->rchar && after.wchar >= before->wchar &&
+	    after.read_bytes >= before->read_bytes &&
+	    after.write_bytes >= before->write_bytes) {
+		a->io = 1;
+		a->rchar = after.rchar - before->rchar;
+		a->wchar = after.wchar - before->wchar;
+		a->read_bytes = after.read_bytes - before->read_bytes;
+		a->write_bytes = after.write_bytes - before->write_bytes;
+	}
+	a->ru = 1;
+	a->cpu_ms = ((long long)ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) *
+	    1000 + (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1000;
+	a->maxrss_kb = ru->ru_maxrss;
+}
+
 /* The signal mask before run_hold_signals(), and whether it was called. */
 static sigset_t heldprev;
 static int held;
@@ -319,7 +379,7 @@ run_hold_signals(void)
  */
 static int
 spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
-    char *err, size_t errlen)
+    struct rusage *ru, char *err, size_t errlen)
 {
 	struct sigaction sa, old[RUN_NSIGS];
 	volatile int failed = 0;
@@ -358,9 +418,9 @@ spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
 		sigaction(run_signals[i], &sa, &old[i]);
 	/* what came while they were held goes to rsync now */
 	sigprocmask(SIG_SETMASK, orig, NULL);
-	while (waitpid(pid, st, 0) == -1)
+	while (wait4(pid, st, 0, ru) == -1)
 		if (errno != EINTR) {
-			snprintf(err, errlen, "waitpid: %s", strerror(errno));
+			snprintf(err, errlen, "wait4: %s", strerror(errno));
 			return -1;
 		}
 	child_pid = 0;
@@ -375,10 +435,13 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 {
 	struct timespec start;
 	struct childenv env;
+	struct runacct before;
+	struct rusage ru;
 	struct stat dirst;
 	int st, ruleset, lockfd = -1, rv = -1;
 
 	memset(res, 0, sizeof(*res));
+	memset(&before, 0, sizeof(before));
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	make_env(&env, w, shell);
 	if (fstat(d->rootfd, &dirst) == -1) {
@@ -397,7 +460,8 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 		snprintf(err, errlen, "this kernel has no Landlock: the rule's "
 		    "wall cannot be built");
 	else if (ruleset != -1 || errno == EOPNOTSUPP || errno == ENOSYS) {
-		rv = spawn(d, env.envp, ruleset, &st, err, errlen);
+		before.io = procio(&before) == 0;
+		rv = spawn(d, env.envp, ruleset, &st, &ru, err, errlen);
 		if (ruleset != -1)
 			close(ruleset);
 	}
@@ -405,6 +469,7 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 		res->ms = run_elapsed_ms(&start);
 		res->signo = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 		res->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		account(&res->acct, &before, &ru);
 		if (d->keepdir)
 			restore_dir(d, &dirst, res);
 	}

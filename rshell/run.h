@@ -10,6 +10,19 @@
 /* The signals rshell catches and passes on while its command runs. */
 extern const int run_signals[RUN_NSIGS];
 
+/*
+ * What the kernel accounted for the command, after it was reaped: the
+ * child's part of /proc/self/io (the kernel adds a reaped child's
+ * counters to its parent's) and its rusage from wait4.  io is 0 where
+ * /proc/self/io could not be read.
+ */
+struct runacct {
+	int			 io, ru;	/* which half is known */
+	unsigned long long	 rchar, wchar, read_bytes, write_bytes;
+	long long		 cpu_ms;	/* user + system */
+	long			 maxrss_kb;
+};
+
 struct runres {
 	int	 status;	/* exit status, or -1 when killed */
 	int	 signo;		/* the signal that killed it, or 0 */
@@ -17,6 +30,7 @@ struct runres {
 	char	 restored[32];	/* what of DIRECTORY's own owner and mode
 				   was put back ("mode", "owner,mode"), or
 				   "" */
+	struct runacct	 acct;
 };
 
 /*

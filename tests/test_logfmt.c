@@ -1,6 +1,6 @@
 /*
- * Tests of the strict logfmt reader itself (logfmt.c), which test_log.c
- * and the harness read every log line with.
+ * Tests of the strict logfmt reader itself (rshell/logfmt.c), which
+ * test_log.c, the harness and rshell-report read every log line with.
  */
 #include <check.h>
 #include <stdlib.h>

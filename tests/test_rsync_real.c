@@ -2,7 +2,8 @@
  * rsync through the rshell binary with the real rsync, client and server:
  * no-overwrite keeps what exists, and a symlink swapped in after rshell's
  * check (by a wrapper the policy names as its rsync) cannot redirect
- * rsync, neither for a pull nor for a push.
+ * rsync, neither for a pull nor for a push; the exit line says what the
+ * kernel accounted for the push.
  *
  * The policy must be owned by root: without root these tests are left out.
  */
@@ -61,6 +62,68 @@ START_TEST(test_real_no_overwrite)
 	    "~--ignore-existing", NULL) == 0);
 	ck_assert(h_log_find(fx.log, 1, "event", "exit", "status", "0",
 	    NULL) == 1);
+	h_res_free(&r);
+}
+END_TEST
+
+static unsigned long long
+exit_field(size_t idx, const char *key)
+{
+	unsigned long long v;
+	char *s, *end;
+
+	s = h_log_field(fx.log, idx, key);
+	ck_assert_msg(s != NULL, "the exit line has no %s", key);
+	v = strtoull(s, &end, 10);
+	ck_assert_msg(*s != '\0' && *end == '\0', "%s=%s", key, s);
+	free(s);
+	return v;
+}
+
+/*
+ * After a real push of 4 MiB, the exit line carries what the kernel
+ * accounted for rsync: at least the file's size written to storage and
+ * through write(2), read through read(2), and some CPU time and memory.
+ */
+START_TEST(test_real_exit_accounting)
+{
+	char src[PATH_MAX], srcslash[PATH_MAX + 2], *buf;
+	const size_t size = 4 << 20;
+	struct h_res r;
+	FILE *fp;
+	size_t i;
+
+	h_path(src, fx.top, "src");
+	h_write(fx.policy, "rsync " REAL_RSYNC "\nlog %s\npermit push root "
+	    "dir %s\n", fx.log, fx.d);
+	ck_assert(mkdir(src, 0755) == 0);
+	ck_assert_ptr_nonnull(buf = malloc(size));
+	/* not compressible: -z must not shrink what the server reads */
+	for (i = 0; i < size; i++)
+		buf[i] = (char)(i * 2654435761u >> 13);
+	ck_assert_ptr_nonnull(fp = fopen(h_top(&fx, "src/big"), "w"));
+	ck_assert_uint_eq(fwrite(buf, 1, size, fp), size);
+	fclose(fp);
+	free(buf);
+	snprintf(srcslash, sizeof(srcslash), "%s/", src);
+	h_rsync_client(&fx, "-a", NULL, srcslash, "x:dest/", &r);
+	ck_assert_msg(r.status == 0, "rsync exit %d: %s", r.status, r.err);
+	ck_assert(h_log_find(fx.log, 1, "event", "exit", "status", "0",
+	    NULL) == 1);
+	ck_assert_uint_ge(exit_field(1, "write_bytes"), size);
+	ck_assert_uint_ge(exit_field(1, "wchar"), size);
+	ck_assert_uint_ge(exit_field(1, "rchar"), size);
+	(void)exit_field(1, "read_bytes");
+	(void)exit_field(1, "cpu_ms");
+	ck_assert_uint_gt(exit_field(1, "maxrss_kb"), 100);
+	/* the same accounting is not made up: a second push of the same
+	   file writes nothing */
+	h_res_free(&r);
+	h_rsync_client(&fx, "-a", NULL, srcslash, "x:dest/", &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert(h_log_find(fx.log, 3, "event", "exit", "status", "0",
+	    NULL) == 3);
+	ck_assert_uint_lt(exit_field(3, "write_bytes"), size);
 	h_res_free(&r);
 }
 END_TEST
@@ -233,6 +296,7 @@ make_suite_rsync_real(void)
 	}
 	tc = h_root_tcase(s, "real", setup, teardown);
 	h_add(tc, test_real_no_overwrite, &n);
+	h_add(tc, test_real_exit_accounting, &n);
 	h_add(tc, test_swap_pull, &n);
 	h_add(tc, test_swap_push, &n);
 	/* Only the kernel wall contains these two. */

@@ -58,6 +58,7 @@ scenarios=(
 	"secludedhostile	hostile protected arguments refused and logged; a stalled or flooding client in time"
 	"clients	--rsync-path=/usr/bin/rsync, host:~/x/, openrsync's command line with -8"
 	"sftp	sftp and scp are refused, and logged; what their users see"
+	"rotation	logrotate while sessions run: every line in one file, rshell-report joins a permit in .1 to its exit"
 	"outside	nothing written outside, the log well formed"
 )
 for want in "$@"; do
@@ -911,6 +912,96 @@ sc_sftp()
 		fail "expected two deny lines"
 	log_lacks 'event=permit '
 	absent "$B/$IT_USER/a.txt"
+}
+
+# Pushes that outlast a logrotate move-and-create (logrotate itself where
+# it is installed, else mv and a new file): rshell writes the exit line to
+# the log as it is named then, so the permit stays in the rotated file and
+# the exit lands in the new one, and rshell-report over both joins them.
+sc_rotation()
+{
+	local i f pids=() bad=0 o=$T/out/rot rep=$src/rshell/rshell-report
+	local n pid old new json
+	mkdir -p "$o"
+	mkdirs "$B/$IT_USER/rot"
+	head -c 2000000 /dev/urandom >"$o/big"
+	for i in 1 2 3 4 5 6; do
+		it_rsync main -a --bwlimit=800 "$o/big" ":rot/r$i" \
+		    >"$o/push$i" 2>&1 &
+		pids+=($!)
+	done
+	# rotate once all six have logged their permit
+	for i in $(seq 600); do
+		n=$(log_grep 'event=permit ' | wc -l)
+		[ "$n" -lt 6 ] || break
+		sleep 0.1
+	done
+	[ "$n" = 6 ] || fail "$n permits before the rotation, expected 6"
+	if command -v logrotate >/dev/null; then
+		printf '%s {\n\trotate 5\n\tnocompress\n\tmissingok\n\tcreate 0620 root %s\n}\n' \
+		    "$IT_LOG" "$IT_USER" >"$o/logrotate.conf"
+		logrotate -f -s "$o/state" "$o/logrotate.conf" ||
+			fail "logrotate failed"
+	else
+		mv "$IT_LOG" "$IT_LOG.1"
+		install -o root -g "$IT_USER" -m 0620 /dev/null "$IT_LOG"
+	fi
+	[ -s "$IT_LOG.1" ] && [ -e "$IT_LOG" ] || fail "no rotation"
+	# and four sessions more, all in the new file
+	for i in 7 8; do
+		it_rsync main -a "$o/big" ":rot/r$i" >"$o/push$i" 2>&1 &
+		pids+=($!)
+		it_ssh main ls rot >"$o/ls$i" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || bad=$((bad + 1))
+	done
+	[ "$bad" = 0 ] || { cat "$o"/push* "$o"/ls*; fail "$bad sessions failed"; }
+	# this scenario's lines: the end of the rotated file, the new file
+	old=$o/rshell.log.1
+	new=$o/rshell.log
+	tail -n "+$((it_logpos + 1))" "$IT_LOG.1" >"$old"
+	cp "$IT_LOG" "$new"
+	mv "$IT_LOG.1" "$o/rotated"
+	chgrp root "$o/rotated"
+	for f in "$old" "$new"; do
+		[ "$(tail -c 1 "$f" | od -An -c | tr -d ' ')" = '\n' ] ||
+			fail "$f does not end with a newline"
+	done
+	[ -z "$(sort "$old" "$new" | uniq -d)" ] || fail "a line in both files"
+	n=$(cat "$old" "$new" | grep -c '^time=[^ ]* event=permit ' || true)
+	[ "$n" = 10 ] || fail "$n permit lines, expected 10"
+	n=$(cat "$old" "$new" | grep -c '^time=[^ ]* event=exit ' || true)
+	[ "$n" = 10 ] || fail "$n exit lines, expected 10"
+	n=0
+	for pid in $(grep '^time=[^ ]* event=permit ' "$old" |
+	    grep -o ' pid=[0-9]*' | cut -d= -f2); do
+		[ "$(cat "$old" "$new" | grep -c "^time=[^ ]* event=exit pid=$pid ")" = 1 ] ||
+			fail "pid $pid: not one exit line"
+		if grep -q "^time=[^ ]* event=exit pid=$pid " "$new"; then
+			n=$((n + 1))
+		fi
+	done
+	[ "$n" -ge 1 ] || fail "no permit in .1 with its exit in the new file"
+	echo "$n sessions have their permit in .1 and their exit in the new file"
+	# rshell-report over both joins them; over the new file alone it cannot
+	json=$("$rep" --json "$old" "$new") || fail "rshell-report failed"
+	case $json in
+	*'"without_exit":{"count":0,'*) ;;
+	*) echo "$json"; fail "rshell-report: sessions without an exit" ;;
+	esac
+	case $json in
+	*'"damaged":0,'*) ;;
+	*) fail "rshell-report: damaged lines" ;;
+	esac
+	n=$(printf '%s' "$json" | grep -o '"sessions":[0-9]*' | cut -d: -f2 |
+	    awk '{ s += $1 } END { print s }')
+	[ "$n" = 10 ] || fail "rshell-report counts $n sessions, expected 10"
+	n=$("$rep" --json "$new" | grep -o '"without_exit":[0-9]*' |
+	    cut -d: -f2 | awk '{ s += $1 } END { print s }')
+	[ "$n" -ge 1 ] || fail "over the new file alone, no exit lacks its permit"
+	"$rep" "$old" "$new" | sed 's/^/  /'
 }
 
 sc_outside()

@@ -181,6 +181,17 @@ check "rshell.policy(5) installed" \
 check "the README is in /usr/share/doc/rshell" \
     sh -c "test -f /usr/share/doc/rshell/README.md.gz ||
     test -f /usr/share/doc/rshell/README.md"
+check "rshell-report installed" test -x /usr/sbin/rshell-report
+check "rshell-report(8) installed" \
+    test -f /usr/share/man/man8/rshell-report.8.gz
+check "rshell-report reads the policy's log" \
+    sh -c "/usr/sbin/rshell-report --json | grep -q '\"schema\":\"rshell-report/1\"'"
+check "the Prometheus timer is installed" \
+    test -f /lib/systemd/system/rshell-report.timer
+if command -v systemctl >/dev/null; then
+	check "the Prometheus timer is not enabled" \
+	    sh -c "! systemctl is-enabled rshell-report.timer 2>/dev/null | grep -qx enabled"
+fi
 check "the example policy permits nothing" \
     sh -c "$shell -n -u root -c true | grep -q '^deny: no rule'"
 if command -v logrotate >/dev/null; then

@@ -1,18 +1,18 @@
 /*
- * A strict reader of rshell's log lines (DESIGN.md section 4), written
- * from the format rather than from rshell/log.c, so that it catches the
- * writer drifting from the format.  It refuses anything a report could
+ * A strict reader of rshell's log lines (the format of rshell.8's LOG
+ * section), written from the format rather than from log.c, so that the
+ * tests that read every line with it catch the writer drifting from the
+ * format; rshell-report reads the log with it too.  It refuses anything a report could
  * misread: empty bare values; bare values holding '"', '=', '\' or a
  * blank; unknown escapes and lower-case hex; raw control bytes, DEL, C1
  * controls or invalid UTF-8 anywhere (the writer must have escaped them);
  * unterminated quotes; doubled, leading or trailing blanks.
  *
- * Plain C with no globals and no output, for the tests and for anything
- * else that reads the log: a line that is not strict logfmt is an error
+ * Plain C with no globals and no output: a line that is not strict logfmt is an error
  * with a reason and the offset of the first byte at fault.
  */
-#ifndef RSHELL_TEST_LOGFMT_H
-#define RSHELL_TEST_LOGFMT_H
+#ifndef RSHELL_LOGFMT_H
+#define RSHELL_LOGFMT_H
 
 #include <stddef.h>
 
@@ -39,6 +39,23 @@ struct logfmt_rec {
 int		 logfmt_parse(const char *line, size_t len,
 		    struct logfmt_rec *rec, const char **errstr,
 		    size_t *erroff);
+/*
+ * The same into the caller's buf of bufsize bytes, which must be at least
+ * LOGFMT_BUFSIZE(len): no allocation, rec->buf stays NULL, and the fields
+ * live in buf (for a reader of millions of lines).
+ */
+#define LOGFMT_BUFSIZE(len)	(2 * (len) + 2)
+int		 logfmt_parse_into(const char *line, size_t len,
+		    struct logfmt_rec *rec, char *buf, size_t bufsize,
+		    const char **errstr, size_t *erroff);
+/*
+ * For a line known to be cut short (syslog's " [cut]"): as
+ * logfmt_parse_into, but a fault after at least one whole field returns
+ * 1, with rec holding the whole fields before the fault.
+ */
+int		 logfmt_parse_prefix(const char *line, size_t len,
+		    struct logfmt_rec *rec, char *buf, size_t bufsize,
+		    const char **errstr, size_t *erroff);
 /* The value of the first field named key, or NULL. */
 const char	*logfmt_get(const struct logfmt_rec *rec, const char *key);
 /* Harmless on an empty or already freed rec. */
