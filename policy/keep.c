@@ -28,9 +28,12 @@
  * earlier, or, where that month is too short for the day (March 31 less
  * one month), the first instant of the month after it (March 1).  So
  * since never moves backwards as now moves forwards.  A period lies in
- * the window when it starts after since (start > since): "14d daily" is
- * the 14 days up to and including today, "12m monthly" the 12 months up
- * to and including this one.
+ * the window when it starts at or after since (start >= since): "14d
+ * daily" at 07:00 is the 14 days up to and including today (15 at 00:00
+ * sharp, when the day 14 days back starts exactly at since), "12m
+ * monthly" the 12 months up to and including this one.  As a span covers
+ * a whole period of its unit, the period now lies in is always in the
+ * window; once a period has left the window it never comes back.
  *
  * Selection.  Snapshots at or before now ("past") take part; in every
  * period that lies in a pair's window, the OLDEST past snapshot in it is
@@ -448,7 +451,7 @@ keep_bucket(const struct keep_bucket *b, const struct ent *e, size_t n,
 		return;
 	for (i = 0; i < n; i++) {
 		if (keep_period(b->unit, e[i].t, &start, &next) == -1 ||
-		    start <= since)
+		    start < since)
 			continue;
 		if (!have || start != cur) {
 			have = 1;

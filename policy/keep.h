@@ -43,7 +43,11 @@ void	keep_select(const struct keep *k, const time_t *snaps, size_t n,
  */
 int	keep_period(enum keep_unit u, time_t t, time_t *start, time_t *next);
 
-/* The earliest time the window of b reaches back to from now: now - span. */
+/*
+ * since = now less the span of b (calendar months and years as keep.c
+ * says); a period of b's unit is in b's window when it starts at or after
+ * since.  -1 when now has no snapshot name or b is not valid.
+ */
 int	keep_window(const struct keep_bucket *b, time_t now, time_t *since);
 
 #endif
