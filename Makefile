@@ -149,7 +149,7 @@ check:
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
              -Ipolicy -Irshell $(BSD_CFLAGS)
 FUZZERS = tests/fuzz/fuzz_words tests/fuzz/fuzz_rsyncargs tests/fuzz/fuzz_policy \
-          tests/fuzz/fuzz_confine tests/fuzz/fuzz_protargs
+          tests/fuzz/fuzz_confine tests/fuzz/fuzz_protargs tests/fuzz/fuzz_keep
 fuzz: $(FUZZERS)
 tests/fuzz/fuzz_words: tests/fuzz/fuzz_words.c rshell/words.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
@@ -160,6 +160,8 @@ tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c policy/confine.
 tests/fuzz/fuzz_confine: tests/fuzz/fuzz_confine.c policy/confine.c tests/pathprop.c
 	clang $(FUZZ_FLAGS) -Itests -o $@ $^ $(BSD_LIBS)
 tests/fuzz/fuzz_protargs: tests/fuzz/fuzz_protargs.c rshell/protargs.c rshell/words.c
+	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
+tests/fuzz/fuzz_keep: tests/fuzz/fuzz_keep.c policy/keep.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 
 bench: rshell/rshell

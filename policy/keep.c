@@ -236,24 +236,44 @@ span_index(char letter)
 	return -1;
 }
 
+/* A word as a reason may show it: printable ASCII, the rest as \xHH. */
+static const char *
+shown(const char *w, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)w;
+	size_t off = 0;
+
+	for (; *p != '\0' && off + 8 < len && off < 40; p++)
+		off += (size_t)snprintf(buf + off, len - off,
+		    *p < 0x20 || *p >= 0x7f || *p == '\\' ? "\\x%02x" : "%c",
+		    *p);
+	buf[off] = '\0';
+	if (*p != '\0')
+		snprintf(buf + off, len - off, "...");
+	return buf;
+}
+
 /* "14d" into b's span; -1 with a reason. */
 static int
 parse_span(const char *w, struct keep_bucket *b, char *err, size_t errlen)
 {
 	size_t len = strlen(w), i;
+	char sw[64];
 	long v = 0;
 	int si;
 
 	if (len < 2 || len > 8 || w[0] == '0' ||
 	    (si = span_index(w[len - 1])) == -1) {
-		snprintf(err, errlen, "keep: \"%.40s\" is not a span (a "
-		    "number of h, d, w, m or y, such as 14d)", w);
+		snprintf(err, errlen, "keep: \"%s\" is not a span (a "
+		    "number of h, d, w, m or y, such as 14d)",
+		    shown(w, sw, sizeof(sw)));
 		return -1;
 	}
 	for (i = 0; i < len - 1; i++) {
 		if (w[i] < '0' || w[i] > '9') {
-			snprintf(err, errlen, "keep: \"%.40s\" is not a span "
-			    "(a number of h, d, w, m or y, such as 14d)", w);
+			snprintf(err, errlen, "keep: \"%s\" is not a span "
+			    "(a number of h, d, w, m or y, such as 14d)",
+			    shown(w, sw, sizeof(sw)));
 			return -1;
 		}
 		v = v * 10 + (w[i] - '0');
@@ -285,6 +305,7 @@ parse_pair(const char *span, const char *unit, struct keep *k,
     char *err, size_t errlen)
 {
 	struct keep_bucket *b = &k->b[k->n];
+	char su[64];
 	size_t ui;
 	int i;
 
@@ -294,8 +315,9 @@ parse_pair(const char *span, const char *unit, struct keep *k,
 		if (strcmp(unit, units[ui].name) == 0)
 			break;
 	if (ui == NUNITS) {
-		snprintf(err, errlen, "keep: \"%.40s\" after %s is not hourly, "
-		    "daily, weekly, monthly or yearly", unit, span);
+		snprintf(err, errlen, "keep: \"%s\" after %s is not hourly, "
+		    "daily, weekly, monthly or yearly", shown(unit, su,
+		    sizeof(su)), span);
 		return -1;
 	}
 	b->unit = units[ui].unit;
@@ -319,6 +341,7 @@ keep_parse(struct keep *k, char *const *words, int nwords, char *err,
     size_t errlen)
 {
 	struct keep tmp;
+	char sw[64];
 	int i;
 
 	if (nwords <= 0) {
@@ -327,9 +350,9 @@ keep_parse(struct keep *k, char *const *words, int nwords, char *err,
 		return -1;
 	}
 	if (nwords % 2 != 0) {
-		snprintf(err, errlen, "keep: span %.40s has no unit after it "
+		snprintf(err, errlen, "keep: span %s has no unit after it "
 		    "(hourly, daily, weekly, monthly or yearly)",
-		    words[nwords - 1]);
+		    shown(words[nwords - 1], sw, sizeof(sw)));
 		return -1;
 	}
 	if (nwords / 2 > KEEP_MAXBUCKETS) {
