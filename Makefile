@@ -76,8 +76,8 @@ tests/%.o: tests/%.c
 
 # Test support shared by the suites (and, for pathprop, the fuzzers).
 TEST_SUPPORT = tests/harness.c tests/harness_read.c tests/harness_feed.c \
-               tests/listtree.c tests/logfmt.c tests/pathprop.c \
-               tests/seccorpus.c
+               tests/keeporacle.c tests/listtree.c tests/logfmt.c \
+               tests/pathprop.c tests/seccorpus.c
 tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
     $(LIBS_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
@@ -98,8 +98,8 @@ tests/rshell-nopolicy: rshell/main.c $(LIBS_A)
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c \
-    $(TEST_SUPPORT) tests/harness.h tests/listtree.h tests/logfmt.h \
-    tests/pathprop.h tests/seccorpus.h
+    $(TEST_SUPPORT) tests/harness.h tests/keeporacle.h tests/listtree.h \
+    tests/logfmt.h tests/pathprop.h tests/seccorpus.h
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
 	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) $(TEST_SUPPORT) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS)
 	$(CC) $(RSHELL_CPPFLAGS) $(NOPOLICY_CPPFLAGS) $(CPPFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \

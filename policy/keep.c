@@ -53,11 +53,14 @@
  * a good snapshot out of its place.  What they do displace is the
  * previous newest snapshot, which was kept only for being the newest, and
  * what they cannot stop is time: a snapshot whose period leaves every
- * window goes at the next push after that, whoever makes it.
+ * window goes at the next push after that, whoever makes it.  A thief
+ * who holds a stolen key back until the longest window has passed, then
+ * pushes once, leaves that push alone; only watching for accounts that
+ * stopped pushing (rshell-report --stale) catches that.
  *
  * Pure: no I/O, no clock, no allocation but the one sort (when it fails,
- * everything is kept).  Dates are computed here, not with timegm(3), so
- * that no time zone or locale is involved.
+ * everything is kept).  The calendar is computed here, with no time zone
+ * or locale involved; the tests check it against gmtime_r and timegm.
  */
 #include <limits.h>
 #include <stdint.h>
