@@ -39,6 +39,8 @@
 #include "keep.h"
 #include "prune.h"
 
+#define PRUNE_HELD	32	/* levels whose directory stream stays open */
+
 struct snap {
 	time_t	 t;
 	char	 name[SNAP_NAMELEN + 1];
@@ -50,9 +52,12 @@ struct snapset {
 	size_t		 cap;
 };
 
+/* A directory on the way down from the snapshot's top. */
 struct level {
 	dev_t	 dev;
 	ino_t	 ino;
+	DIR	*d;			/* its open stream, or NULL */
+	int	 gave;			/* d gave a directory */
 	char	 name[NAME_MAX + 1];	/* in its parent */
 };
 
@@ -117,18 +122,20 @@ list(int dirfd, struct snapset *ss)
 	return 0;
 }
 
-/* Is name the snapshot "latest" points at ("NAME", "./NAME", "NAME/")? */
+/*
+ * Is name the last component of latest's target ("NAME", "./NAME/",
+ * "/srv/backup/nas/NAME")?  Matching too much only keeps more.
+ */
 static int
-is_latest(const char *latest, const char *name)
+is_latest(char *latest, const char *name)
 {
-	size_t n;
+	size_t n = strlen(latest);
+	char *slash;
 
-	if (strncmp(latest, "./", 2) == 0)
-		latest += 2;
-	if (strncmp(latest, name, SNAP_NAMELEN) != 0)
-		return 0;
-	n = strspn(latest + SNAP_NAMELEN, "/");
-	return latest[SNAP_NAMELEN + n] == '\0';
+	while (n > 1 && latest[n - 1] == '/')
+		latest[--n] = '\0';
+	slash = strrchr(latest, '/');
+	return strcmp(slash != NULL ? slash + 1 : latest, name) == 0;
 }
 
 /* keeps[i] for ss->s[i]: keep_select, and the target of "latest". */
@@ -197,24 +204,20 @@ open_dir(int at, const char *name, struct stat *st)
 }
 
 /*
- * Unlink everything in fd that is not a directory; the first directory
- * found goes to sub.  1 when there was one, 0 when none, -1 on an error.
+ * One pass over l's stream: everything that is not a directory is
+ * unlinked.  Held, it stops at the first directory (to sub) and stays
+ * open, so that the pass goes on where it stopped; otherwise it reads to
+ * the end and the first directory goes to sub.  1 when there was one, 0
+ * at the end, -1 on an error; the stream is closed unless held and 1.
  */
 static int
-clear(int fd, char sub[NAME_MAX + 1])
+scan(int fd, struct level *l, int held, char sub[NAME_MAX + 1])
 {
 	struct dirent *de;
 	struct stat st;
-	DIR *d;
-	int dfd, found = 0, isdir, e = 0;
+	int found = 0, isdir, e;
 
-	if ((dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	if ((d = fdopendir(dfd)) == NULL) {
-		close(dfd);
-		return -1;
-	}
-	for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
+	for (errno = 0; (de = readdir(l->d)) != NULL; errno = 0) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
@@ -225,17 +228,54 @@ clear(int fd, char sub[NAME_MAX + 1])
 				break;
 			isdir = S_ISDIR(st.st_mode);
 		}
-		if (isdir) {
-			if (!found)
-				memcpy(sub, de->d_name, strlen(de->d_name) + 1);
-			found = 1;
-		} else if (unlinkat(fd, de->d_name, 0) == -1)
-			break;
+		if (!isdir) {
+			if (unlinkat(fd, de->d_name, 0) == -1)
+				break;
+			continue;
+		}
+		if (!found)
+			memcpy(sub, de->d_name, strlen(de->d_name) + 1);
+		found = 1;
+		if (held)
+			return 1;
 	}
 	e = errno;
-	closedir(d);
+	closedir(l->d);
+	l->d = NULL;
 	errno = e;
 	return e != 0 ? -1 : found;
+}
+
+/*
+ * The next directory in l (fd) to enter, to sub: 1, or 0 when l holds no
+ * more (everything else in it unlinked), or -1.  The top PRUNE_HELD
+ * levels keep their stream open while their directories are removed, so
+ * a directory of many directories is read once, not once for each; the
+ * levels below read theirs again from the start each time, which needs
+ * no descriptor to be kept.  A held stream that gave directories is
+ * followed by a fresh pass, for what it may not have shown.
+ */
+static int
+next_dir(int fd, struct level *l, int held, char sub[NAME_MAX + 1])
+{
+	int dfd, r;
+
+	for (;;) {
+		if (l->d == NULL) {
+			if ((dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY |
+			    O_CLOEXEC)) == -1)
+				return -1;
+			if ((l->d = fdopendir(dfd)) == NULL) {
+				close(dfd);
+				return -1;
+			}
+			l->gave = 0;
+		}
+		if ((r = scan(fd, l, held, sub)) != 0)
+			return r == 1 && held ? (l->gave = 1) : r;
+		if (!held || !l->gave)
+			return 0;
+	}
 }
 
 static int
@@ -253,6 +293,8 @@ push(struct level **lv, size_t *cap, size_t depth, const struct stat *st,
 	}
 	(*lv)[depth].dev = st->st_dev;
 	(*lv)[depth].ino = st->st_ino;
+	(*lv)[depth].d = NULL;
+	(*lv)[depth].gave = 0;
 	memcpy((*lv)[depth].name, name, strlen(name) + 1);
 	return 0;
 }
@@ -311,7 +353,7 @@ remove_tree(int dirfd, const char *top)
 	struct level *lv = NULL;
 	char sub[NAME_MAX + 1];
 	struct stat st;
-	size_t cap = 0, depth = 0;
+	size_t cap = 0, depth = 0, i;
 	int fd, nfd, r, e = 0;
 
 	if ((fd = open_dir(dirfd, top, &st)) == -1)
@@ -319,7 +361,8 @@ remove_tree(int dirfd, const char *top)
 	if (push(&lv, &cap, 0, &st, top) == -1)
 		goto fail;
 	for (;;) {
-		if ((r = clear(fd, sub)) == -1)
+		if ((r = next_dir(fd, &lv[depth], depth < PRUNE_HELD,
+		    sub)) == -1)
 			goto fail;
 		if (r == 1) {
 			if ((nfd = descend(fd, sub, &lv, &cap, depth)) == -1)
@@ -345,6 +388,9 @@ remove_tree(int dirfd, const char *top)
 fail:
 	e = errno;
 	close(fd);
+	for (i = 0; lv != NULL && i <= depth && i < cap; i++)
+		if (lv[i].d != NULL)
+			closedir(lv[i].d);
 	free(lv);
 	errno = e;
 	return -1;

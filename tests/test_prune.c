@@ -505,12 +505,16 @@ START_TEST(t_prune_deep)
 }
 END_TEST
 
-/* Wide directories: more entries than one getdents buffer, many subdirs. */
+/*
+ * Wide directories, near the top and far below it (where the pruner holds
+ * no stream open): more entries than one getdents buffer, many of them
+ * directories.
+ */
 START_TEST(t_prune_wide)
 {
 	struct keep k;
 	struct ptree p;
-	char name[64], *d;
+	char name[64], deep[PATH_MAX], *d;
 	int i, j;
 
 	as_account();
@@ -527,6 +531,18 @@ START_TEST(t_prune_wide)
 		}
 		snprintf(name, sizeof(name), "file%04d", i);
 		mkfile(at(d, name), "y", 0644);
+	}
+	chain(at(d, "dir000"), 40, 0);
+	PATHF(deep, "%s/dir000", d);
+	for (i = 0; i < 40; i++)
+		strlcat(deep, "/a", sizeof(deep));
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "w%03d", i);
+		mkd(at(deep, name));
+		snprintf(name, sizeof(name), "w%03d/f", i);
+		mkfile(at(deep, name), "z", 0644);
+		snprintf(name, sizeof(name), "g%03d", i);
+		mkfile(at(deep, name), "z", 0644);
 	}
 	ck_assert_int_eq(prune_snapshots(p.dfd, &k, at_time(
 	    "2026-12-01T120000Z"), NULL), 1);
