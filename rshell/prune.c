@@ -10,11 +10,12 @@
  * in a period, or lead the remover outside).  The snapshot "latest" names
  * is kept whatever keep_select says.
  *
- * How it removes.  Depth first, holding one directory descriptor at a
- * time: each directory is opened with openat(O_DIRECTORY|O_NOFOLLOW) from
- * its parent's descriptor, everything in it that is not a directory is
- * unlinked with unlinkat (a symlink is unlinked, never followed), and its
- * directories are entered one by one; climbing back is openat("..")
+ * How it removes.  Depth first, holding the descriptor of the directory
+ * it is in and the streams of the top PRUNE_HELD levels, no more at any
+ * depth: each directory is opened with openat(O_DIRECTORY|O_NOFOLLOW)
+ * from its parent's descriptor, everything in it that is not a directory
+ * is unlinked with unlinkat (a symlink is unlinked, never followed), and
+ * its directories are entered one by one; climbing back is openat("..")
  * checked against the device and inode recorded on the way down, so a
  * directory moved meanwhile stops the removal instead of redirecting it.
  * A directory on another device (a mount inside a snapshot) is not
