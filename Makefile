@@ -100,8 +100,8 @@ tests/%.o: tests/%.c
 
 # Test support shared by the suites (and, for pathprop, the fuzzers).
 TEST_SUPPORT = tests/harness.c tests/harness_read.c tests/harness_feed.c \
-               tests/listtree.c tests/pathprop.c tests/reportgen.c \
-               tests/seccorpus.c
+               tests/keeporacle.c tests/listtree.c tests/pathprop.c \
+               tests/reportgen.c tests/seccorpus.c
 tests/unit: tests/check_main.o $(TEST_SRC:.c=.o) $(TEST_SUPPORT:.c=.o) \
     $(REPORT_OBJ) $(LIBS_A)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/check_main.o $(TEST_SRC:.c=.o) \
@@ -123,9 +123,9 @@ tests/rshell-nopolicy: rshell/main.c $(LIBS_A)
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
 tests/unit-asan: tests/suites.inc $(LIB_SRC) $(TEST_SRC) tests/check_main.c rshell/main.c \
-    $(TEST_SUPPORT) tests/harness.h tests/listtree.h rshell/logfmt.h \
-    tests/pathprop.h tests/seccorpus.h tests/reportgen.h rshell/report.h \
-    $(REPORT_SRC) rshell/report_main.c
+    $(TEST_SUPPORT) tests/harness.h tests/keeporacle.h tests/listtree.h \
+    rshell/logfmt.h tests/pathprop.h tests/seccorpus.h tests/reportgen.h \
+    rshell/report.h $(REPORT_SRC) rshell/report_main.c
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(CHECK_CFLAGS) $(WARN) -Wno-missing-prototypes \
 	    $(BSD_CFLAGS) $(ASAN_FLAGS) -o $@ tests/check_main.c $(TEST_SRC) $(TEST_SUPPORT) $(REPORT_SRC) $(LIB_SRC) $(CHECK_LIBS) $(BSD_LIBS) -lm
 	$(CC) $(RSHELL_CPPFLAGS) $(CPPFLAGS) $(ZLIB_CFLAGS) $(WARN) $(BSD_CFLAGS) $(ASAN_FLAGS) \
@@ -183,7 +183,8 @@ check:
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
              -Ipolicy -Irshell $(BSD_CFLAGS)
 FUZZERS = tests/fuzz/fuzz_words tests/fuzz/fuzz_rsyncargs tests/fuzz/fuzz_policy \
-          tests/fuzz/fuzz_confine tests/fuzz/fuzz_protargs tests/fuzz/fuzz_report
+          tests/fuzz/fuzz_confine tests/fuzz/fuzz_protargs tests/fuzz/fuzz_report \
+          tests/fuzz/fuzz_keep
 fuzz: $(FUZZERS)
 tests/fuzz/fuzz_words: tests/fuzz/fuzz_words.c rshell/words.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
@@ -194,6 +195,8 @@ tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c policy/confine.
 tests/fuzz/fuzz_confine: tests/fuzz/fuzz_confine.c policy/confine.c tests/pathprop.c
 	clang $(FUZZ_FLAGS) -Itests -o $@ $^ $(BSD_LIBS)
 tests/fuzz/fuzz_protargs: tests/fuzz/fuzz_protargs.c rshell/protargs.c rshell/words.c
+	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
+tests/fuzz/fuzz_keep: tests/fuzz/fuzz_keep.c policy/keep.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 
 tests/fuzz/fuzz_report: tests/fuzz/fuzz_report.c rshell/report_line.c \
