@@ -147,6 +147,8 @@ policy_decide(const struct policy *p, const struct who *w, const char *key,
 	memset(d, 0, sizeof(*d));
 	d->rootfd = -1;
 	d->tmpdir = -1;
+	d->incoming = -1;
+	d->linkdest = -1;
 	if ((c = permitted(&pl, w, key, words, nwords)) == NULL)
 		return -1;
 	if (policy_expand_dir(pl.rule, w, d->dir, sizeof(d->dir), err,
@@ -197,6 +199,10 @@ policy_refused_here(const struct policy *p, const struct caps *c,
 	    rules_have(p, RO_PUSH | RO_NOOVERWRITE))
 		out[n++] = "pushes under no-overwrite: they need Landlock ABI "
 		    "3 (Linux 6.2 or later)";
+	if (c->landlock < WALL_ABI_CREATE && n < max &&
+	    rules_have(p, RO_PUSH | RO_SNAPSHOT))
+		out[n++] = "pushes under snapshot: they need Landlock ABI 3 "
+		    "(Linux 6.2 or later)";
 	if (c->landlock == 0 && n < max &&
 	    rules_have(p, RO_PUSH | RO_NODELETE))
 		out[n++] = "pushes under no-delete: they need Landlock";
@@ -221,4 +227,6 @@ decision_free(struct decision *d)
 	memset(d, 0, sizeof(*d));
 	d->rootfd = -1;
 	d->tmpdir = -1;
+	d->incoming = -1;
+	d->linkdest = -1;
 }

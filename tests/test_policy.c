@@ -219,7 +219,8 @@ static const struct {
 
 START_TEST(t_expand)
 {
-	struct rule r = { 1, RO_PULL, NULL, "alice", (char *)expand[_i].dir, 1 };
+	struct rule r = { .permit = 1, .opts = RO_PULL, .ident = "alice",
+	    .dir = (char *)expand[_i].dir, .line = 1 };
 	char out[PATH_MAX], err[256];
 	int rv;
 
@@ -248,7 +249,8 @@ END_TEST
 
 START_TEST(t_expand_too_long)
 {
-	struct rule r = { 1, RO_PULL, NULL, "alice", "/x/%u", 1 };
+	struct rule r = { .permit = 1, .opts = RO_PULL, .ident = "alice",
+	    .dir = "/x/%u", .line = 1 };
 	char out[8], err[256];
 
 	ck_assert_int_eq(policy_expand_dir(&r, &alice, out, sizeof(out), err,
