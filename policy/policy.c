@@ -246,7 +246,9 @@ parse_keep(struct policy *p, size_t line, char **tok, int n, int i,
 		adderr(p, line, "duplicate option \"keep\"");
 		return -1;
 	}
-	for (j = i + 1; j < n && keep_word(tok[j]); j++)
+	/* The word before "dir" is the identity, whatever it looks like. */
+	for (j = i + 1; j < n && keep_word(tok[j]) && !(j + 1 < n &&
+	    strcmp(tok[j + 1], "dir") == 0); j++)
 		;
 	if (j == i + 1) {
 		adderr(p, line, "\"keep\" needs time buckets, such as \"keep "

@@ -490,9 +490,10 @@ print_snapshot(const struct decision *d)
 	size_t i, n;
 	int fd;
 
-	printf("# wall: %s read only; the newest snapshot read and link; "
-	    "%s create, rename and remove, never write; the session's "
-	    "directory write\n", d->dir, DECIDE_INCOMING);
+	printf("# wall: %s read only; %s%s create, rename and remove, never "
+	    "write; the session's directory write\n", d->dir,
+	    d->linkdest != -1 ? "the newest snapshot read and link; " : "",
+	    DECIDE_INCOMING);
 	if (d->keep.n == 0) {
 		printf("# prune: nothing (no keep)\n");
 		return;
