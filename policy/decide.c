@@ -4,6 +4,7 @@
  * argument grammars are rsyncargs.c and listargs.c; the rsync request is
  * planned in plan_rsync.c.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,13 +96,62 @@ plan_pin(struct plan *pl, int fd, const char *rel)
 	return 0;
 }
 
+/*
+ * A listing's wildcards are expanded inside DIRECTORY, as a pull's are:
+ * "du -sh 2026-11-*" reaches rshell as typed when the client's shell
+ * found nothing to match.  An operand that matches nothing stays as it is
+ * and is reported missing, as a shell without nullglob leaves it.
+ */
+static int
+list_expand(struct plan *pl, struct list_req *req)
+{
+	struct list_operand *ops;
+	char rel[PATH_MAX], why[PATH_MAX + 64], **m;
+	size_t i, j, n, k = 0;
+	int rv = 0;
+
+	if ((ops = calloc(LIST_MAXOPS, sizeof(*ops))) == NULL)
+		return plan_fail(pl, "out of memory");
+	for (i = 0; rv == 0 && i < req->nops; i++) {
+		m = NULL;
+		n = 0;
+		if (strpbrk(req->ops[i].name, "*?[") != NULL &&
+		    confine_clean_home(req->ops[i].name, rel, sizeof(rel), why,
+		    sizeof(why)) == 0 && (rv = plan_expand(pl, rel, &m,
+		    &n)) == 0 && n == 1 && strcmp(m[0], rel) == 0)
+			n = 0;		/* as written: keep the client's name */
+		if (rv == 0 && k + (n > 0 ? n : 1) > LIST_MAXOPS)
+			rv = plan_fail(pl, "%s: more than %d operands",
+			    req->name, LIST_MAXOPS);
+		for (j = 0; j < n; j++) {
+			if (rv == 0) {
+				ops[k].name = m[j];
+				ops[k++].fd = -1;
+			} else
+				free(m[j]);
+		}
+		free(m);
+		if (rv == 0 && n == 0) {
+			ops[k] = req->ops[i];
+			req->ops[i].name = NULL;
+			ops[k++].fd = -1;
+		}
+	}
+	for (i = 0; i < req->nops; i++)
+		free(req->ops[i].name);
+	free(req->ops);
+	req->ops = ops;
+	req->nops = k;
+	return rv;
+}
+
 static int
 plan_list(struct plan *pl, int sub, char *const *words, size_t nwords)
 {
 	struct decision *d = pl->d;
 
 	if (list_parse(sub, words, nwords, &d->list, pl->err,
-	    pl->errlen) == -1)
+	    pl->errlen) == -1 || list_expand(pl, &d->list) == -1)
 		return -1;
 	return list_pin(d->rootfd, &d->list, pl->err, pl->errlen);
 }

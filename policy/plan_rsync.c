@@ -360,6 +360,20 @@ expand(struct plan *pl, const char *rel, struct strv *m)
 	return 0;
 }
 
+int
+plan_expand(struct plan *pl, const char *rel, char ***v, size_t *n)
+{
+	struct strv m = { NULL, 0, 0 };
+
+	if (expand(pl, rel, &m) == -1 || m.fail) {
+		strv_free(&m);
+		return m.fail ? plan_fail(pl, "out of memory") : -1;
+	}
+	*v = m.v;
+	*n = m.n;
+	return 0;
+}
+
 /*
  * --relative sends the path itself as the file name, so it cannot be
  * replaced by a descriptor: it is checked beneath the root as a pin is

@@ -503,6 +503,48 @@ static const struct row {
 	    NULL, 1, DK_LIST, 0, 0, NULL },
 };
 
+/* A listing's wildcards are expanded inside DIRECTORY, sorted. */
+START_TEST(t_list_glob)
+{
+	static const char *const want[] = { "2026-11-01T000000Z",
+	    "2026-11-02T000000Z", "2026-11-03T000000Z", "2026-11-04T000000Z" };
+	struct who w = { "u", "/nonexistent", 1000, NULL, 0 };
+	char cmd[256], *v[16], err[512];
+	struct decision d;
+	struct policy *p = load("");
+	size_t n, i;
+
+	strlcpy(cmd, "du -sh 2026-11-0* latest", sizeof(cmd));
+	n = split(cmd, v, 16);
+	ck_assert_int_eq(policy_decide(p, &w, "snap", v, n, &machines[LL],
+	    &d, err, sizeof(err)), 0);
+	ck_assert_uint_eq(d.list.nops, 5);
+	for (i = 0; i < 4; i++) {
+		ck_assert_str_eq(d.list.ops[i].name, want[i]);
+		ck_assert_int_ne(d.list.ops[i].fd, -1);
+	}
+	ck_assert_str_eq(d.list.ops[4].name, "latest");
+	decision_free(&d);
+	/* nothing matches: the operand as typed, missing */
+	strlcpy(cmd, "ls -l zz* 2026-11-01T000000Z", sizeof(cmd));
+	n = split(cmd, v, 16);
+	ck_assert_int_eq(policy_decide(p, &w, "snap", v, n, &machines[LL],
+	    &d, err, sizeof(err)), 0);
+	ck_assert_uint_eq(d.list.nops, 2);
+	ck_assert_str_eq(d.list.ops[0].name, "zz*");
+	ck_assert_int_eq(d.list.ops[0].missing, ENOENT);
+	ck_assert_str_eq(d.list.ops[1].name, "2026-11-01T000000Z");
+	decision_free(&d);
+	/* a match through a symlink out refuses the whole request */
+	strlcpy(cmd, "ls */file.txt", sizeof(cmd));
+	n = split(cmd, v, 16);
+	ck_assert_int_eq(policy_decide(p, &w, NULL, v, n, &machines[LL], &d,
+	    err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "leading outside") != NULL, "%s", err);
+	policy_free(p);
+}
+END_TEST
+
 /* The pins a snapshot push names, and what the runner is told of it. */
 START_TEST(t_snapshot_pins)
 {
@@ -787,6 +829,7 @@ make_suite_decide(void)
 	tcase_add_test(tc, t_refused_here);
 	tcase_add_test(tc, t_commands);
 	tcase_add_test(tc, t_snapshot_pins);
+	tcase_add_test(tc, t_list_glob);
 	suite_add_tcase(s, tc);
 	return s;
 }
