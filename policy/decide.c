@@ -118,8 +118,10 @@ list_expand(struct plan *pl, struct list_req *req)
 		if (strpbrk(req->ops[i].name, "*?[") != NULL &&
 		    confine_clean_home(req->ops[i].name, rel, sizeof(rel), why,
 		    sizeof(why)) == 0 && (rv = plan_expand(pl, rel, &m,
-		    &n)) == 0 && n == 1 && strcmp(m[0], rel) == 0)
-			n = 0;		/* as written: keep the client's name */
+		    &n)) == 0 && n == 1 && strcmp(m[0], rel) == 0) {
+			free(m[0]);	/* as written: the client's name */
+			n = 0;
+		}
 		if (rv == 0 && k + (n > 0 ? n : 1) > LIST_MAXOPS)
 			rv = plan_fail(pl, "%s: more than %d operands",
 			    req->name, LIST_MAXOPS);
