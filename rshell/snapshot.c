@@ -9,9 +9,10 @@
  * A resumed push would otherwise let an honest rsync change an earlier
  * snapshot: a file it linked from the previous snapshot before it was cut
  * off shares its inode, and rsync sets the mode and times of a file it
- * finds up to date in place.  So before a resume every regular file in
- * the incoming directory with more than one link is unlinked; rsync
- * links it again, or copies it when its attributes changed.
+ * finds up to date in place.  So before a resume everything but a
+ * directory in the incoming directory with more than one link is
+ * unlinked; rsync links it again, or copies it when its attributes
+ * changed.
  */
 #include <sys/stat.h>
 
@@ -28,7 +29,7 @@
 #define UNSHARE_MAXDEPTH	128
 #define COMPLETE_TRIES		3	/* seconds to wait for a free name */
 
-/* Unlink every regular file with other links below fd (a directory). */
+/* Unlink every non-directory with other links below fd (a directory). */
 static void
 unshare(int fd, int depth)
 {
@@ -45,7 +46,7 @@ unshare(int fd, int depth)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0
 		    || fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 			continue;
-		if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+		if (!S_ISDIR(st.st_mode) && st.st_nlink > 1)
 			unlinkat(fd, de->d_name, 0);
 		else if (S_ISDIR(st.st_mode) && (sub = openat(fd, de->d_name,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) != -1)
