@@ -119,6 +119,45 @@ START_TEST(t_lock)
 }
 END_TEST
 
+/*
+ * What would rewrite history or write in place is refused: refused,
+ * nothing ran, the deny line says why, and no .incoming was made.
+ */
+static const struct {
+	const char	*opt;
+	const char	*why;
+} refused[] = {
+	{ "--link-dest=../2026-11-01T000000Z", "--link-dest is not allowed by "
+	    "the snapshot policy: the server links against the previous "
+	    "snapshot by itself" },
+	{ "--compare-dest=/2026-11-01T000000Z", "--compare-dest is not "
+	    "allowed by the snapshot policy" },
+	{ "--copy-dest=/2026-11-01T000000Z", "--copy-dest is not allowed by "
+	    "the snapshot policy" },
+	{ "--inplace", "--inplace is not allowed by the snapshot policy: "
+	    "unchanged files are hard links shared with earlier snapshots" },
+	{ "--append", "--append is not allowed by the snapshot policy" },
+	{ "-b", "--backup/-b is not allowed by the snapshot policy" },
+	{ "--backup-dir=../2026-11-01T000000Z", "--backup-dir is not allowed "
+	    "by the snapshot policy" },
+	{ "--partial-dir=/2026-11-01T000000Z", "an absolute --partial-dir is "
+	    "not allowed by the snapshot policy" },
+};
+
+START_TEST(t_refused)
+{
+	char cmd[256];
+
+	h_file(&fx, "2026-11-01T000000Z/f", "old\n");
+	h_policy(&fx, "permit push pull snapshot root dir %s\n", fx.d);
+	snprintf(cmd, sizeof(cmd), "rsync --server " H_CLUSTER " %s . /",
+	    refused[_i].opt);
+	h_denied(&fx, cmd, NULL, refused[_i].why);
+	ck_assert_int_eq(access(h_in(&fx, ".incoming"), F_OK), -1);
+	ck_assert(h_file_is(h_in(&fx, "2026-11-01T000000Z/f"), "old\n"));
+}
+END_TEST
+
 /* rsync's exit status: 0 and 24 ("vanished") complete, others do not. */
 static const struct {
 	int	 status;
@@ -262,6 +301,7 @@ START_TEST(t_real)
 END_TEST
 
 #define NEXITS	(int)NROWS(exits)
+#define NREFUSED (int)NROWS(refused)
 
 Suite *
 make_suite_snapshot(void)
@@ -270,14 +310,15 @@ make_suite_snapshot(void)
 	TCase *tc;
 
 	if (wall_abi() < WALL_ABI_CREATE) {
-		h_skipped_for("snapshot", NEXITS + 3, "no Landlock ABI 3");
+		h_skipped_for("snapshot", NEXITS + NREFUSED + 3, "no Landlock ABI 3");
 		return s;
 	}
 	if ((tc = h_root_tcase(s, "run", setup, teardown)) == NULL) {
-		h_skipped("snapshot", NEXITS + 3);
+		h_skipped("snapshot", NEXITS + NREFUSED + 3);
 		return s;
 	}
 	tcase_add_test(tc, t_lock);
+	tcase_add_loop_test(tc, t_refused, 0, NREFUSED);
 	tcase_add_loop_test(tc, t_exit, 0, NEXITS);
 	tcase_add_test(tc, t_resume);
 	tcase_add_test(tc, t_real);
