@@ -190,7 +190,7 @@ tests/fuzz/fuzz_words: tests/fuzz/fuzz_words.c rshell/words.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 tests/fuzz/fuzz_rsyncargs: tests/fuzz/fuzz_rsyncargs.c policy/rsyncargs.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c policy/confine.c
+tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c policy/confine.c policy/keep.c
 	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
 tests/fuzz/fuzz_confine: tests/fuzz/fuzz_confine.c policy/confine.c tests/pathprop.c
 	clang $(FUZZ_FLAGS) -Itests -o $@ $^ $(BSD_LIBS)

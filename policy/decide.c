@@ -4,6 +4,7 @@
  * argument grammars are rsyncargs.c and listargs.c; the rsync request is
  * planned in plan_rsync.c.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,13 +96,64 @@ plan_pin(struct plan *pl, int fd, const char *rel)
 	return 0;
 }
 
+/*
+ * A listing's wildcards are expanded inside DIRECTORY, as a pull's are:
+ * "du -sh 2026-11-*" reaches rshell as typed when the client's shell
+ * found nothing to match.  An operand that matches nothing stays as it is
+ * and is reported missing, as a shell without nullglob leaves it.
+ */
+static int
+list_expand(struct plan *pl, struct list_req *req)
+{
+	struct list_operand *ops;
+	char rel[PATH_MAX], why[PATH_MAX + 64], **m;
+	size_t i, j, n, k = 0;
+	int rv = 0;
+
+	if ((ops = calloc(LIST_MAXOPS, sizeof(*ops))) == NULL)
+		return plan_fail(pl, "out of memory");
+	for (i = 0; rv == 0 && i < req->nops; i++) {
+		m = NULL;
+		n = 0;
+		if (strpbrk(req->ops[i].name, "*?[") != NULL &&
+		    confine_clean_home(req->ops[i].name, rel, sizeof(rel), why,
+		    sizeof(why)) == 0 && (rv = plan_expand(pl, rel, &m,
+		    &n)) == 0 && n == 1 && strcmp(m[0], rel) == 0) {
+			free(m[0]);	/* as written: the client's name */
+			n = 0;
+		}
+		if (rv == 0 && k + (n > 0 ? n : 1) > LIST_MAXOPS)
+			rv = plan_fail(pl, "%s: more than %d operands",
+			    req->name, LIST_MAXOPS);
+		for (j = 0; j < n; j++) {
+			if (rv == 0) {
+				ops[k].name = m[j];
+				ops[k++].fd = -1;
+			} else
+				free(m[j]);
+		}
+		free(m);
+		if (rv == 0 && n == 0) {
+			ops[k] = req->ops[i];
+			req->ops[i].name = NULL;
+			ops[k++].fd = -1;
+		}
+	}
+	for (i = 0; i < req->nops; i++)
+		free(req->ops[i].name);
+	free(req->ops);
+	req->ops = ops;
+	req->nops = k;
+	return rv;
+}
+
 static int
 plan_list(struct plan *pl, int sub, char *const *words, size_t nwords)
 {
 	struct decision *d = pl->d;
 
 	if (list_parse(sub, words, nwords, &d->list, pl->err,
-	    pl->errlen) == -1)
+	    pl->errlen) == -1 || list_expand(pl, &d->list) == -1)
 		return -1;
 	return list_pin(d->rootfd, &d->list, pl->err, pl->errlen);
 }
@@ -147,6 +199,8 @@ policy_decide(const struct policy *p, const struct who *w, const char *key,
 	memset(d, 0, sizeof(*d));
 	d->rootfd = -1;
 	d->tmpdir = -1;
+	d->incoming = -1;
+	d->linkdest = -1;
 	if ((c = permitted(&pl, w, key, words, nwords)) == NULL)
 		return -1;
 	if (policy_expand_dir(pl.rule, w, d->dir, sizeof(d->dir), err,
@@ -197,6 +251,10 @@ policy_refused_here(const struct policy *p, const struct caps *c,
 	    rules_have(p, RO_PUSH | RO_NOOVERWRITE))
 		out[n++] = "pushes under no-overwrite: they need Landlock ABI "
 		    "3 (Linux 6.2 or later)";
+	if (c->landlock < WALL_ABI_CREATE && n < max &&
+	    rules_have(p, RO_PUSH | RO_SNAPSHOT))
+		out[n++] = "pushes under snapshot: they need Landlock ABI 3 "
+		    "(Linux 6.2 or later)";
 	if (c->landlock == 0 && n < max &&
 	    rules_have(p, RO_PUSH | RO_NODELETE))
 		out[n++] = "pushes under no-delete: they need Landlock";
@@ -221,4 +279,6 @@ decision_free(struct decision *d)
 	memset(d, 0, sizeof(*d));
 	d->rootfd = -1;
 	d->tmpdir = -1;
+	d->incoming = -1;
+	d->linkdest = -1;
 }

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "keep.h"
 #include "listargs.h"
 #include "policy.h"
 
@@ -35,6 +36,12 @@ enum wall_kind {
 			   symlinks, and renames into place); the session's
 			   temporary directory gets WALL_WRITE: a push under
 			   no-overwrite */
+	WALL_SNAPSHOT,	/* DIRECTORY read only; the newest snapshot read
+			   and refer (a hard link from it into the new
+			   one); the incoming snapshot create, remove and
+			   refer, never write or truncate; the session's
+			   temporary directory WALL_WRITE: a push under
+			   snapshot */
 };
 
 /* The Landlock ABI each wall needs: CREATE needs REFER and TRUNCATE. */
@@ -52,11 +59,19 @@ struct caps {
 #define DECIDE_TMPDIR	".rshell-tmp."
 
 /*
+ * Under snapshot: a push is written into DIRECTORY/DECIDE_INCOMING, which
+ * becomes the snapshot DIRECTORY/NAME (keep.h) when rsync exits 0 or 24;
+ * DECIDE_LATEST is a symlink to the newest.
+ */
+#define DECIDE_INCOMING	".incoming"
+#define DECIDE_LATEST	"latest"
+
+/*
  * Paths one request names, each held open: this, not the wildcard walk's
  * own cap, is the documented limit of a pull's matches (rshell(8)).
  */
 #define DECIDE_MAXPINS	64
-#define DECIDE_MAXADDED	8
+#define DECIDE_MAXADDED	10
 
 /* A descriptor the argv names as /proc/self/fd/N. */
 struct pin {
@@ -93,6 +108,15 @@ struct decision {
 	int		  keepdir;	/* restore DIRECTORY's own mode and
 					   owner after the run: the wall
 					   does not cover metadata */
+	int		  incoming;	/* snapshot: the pin that stands for
+					   DIRECTORY/DECIDE_INCOMING, or -1:
+					   the runner makes it if missing
+					   and puts it at that descriptor */
+	int		  linkdest;	/* snapshot: the pin of the newest
+					   snapshot (its part the push goes
+					   to), the --link-dest, or -1 */
+	struct keep	  keep;		/* snapshot: what to prune after a
+					   completed push (n 0: nothing) */
 
 	/* DK_LIST */
 	struct list_req	  list;
@@ -110,6 +134,13 @@ int	policy_decide(const struct policy *p, const struct who *w,
 	    const struct caps *caps, struct decision *d, char *err,
 	    size_t errlen);
 void	decision_free(struct decision *d);
+
+/*
+ * The newest complete snapshot in the directory rootfd: the greatest
+ * name that is a snapshot name (keep.h) and a directory, not a symlink;
+ * "" when there is none.  0, or -1 with errno.
+ */
+int	policy_newest_snapshot(int rootfd, char name[SNAP_NAMELEN + 1]);
 
 /*
  * What the policy's rules would be refused on a machine with caps, for

@@ -30,6 +30,14 @@ int	plan_fail(struct plan *pl, const char *fmt, ...)
    (fd closed). */
 int	plan_pin(struct plan *pl, int fd, const char *rel);
 
+/*
+ * The names rel (a clean relative path) stands for inside DIRECTORY:
+ * itself when it exists as written or has no wildcard, else what its
+ * wildcards match, sorted (itself when nothing does).  *v is allocated,
+ * each name too.  0, or -1 with the reason.
+ */
+int	plan_expand(struct plan *pl, const char *rel, char ***v, size_t *n);
+
 /* The rsync request: argv, pins, the wall, the lock. */
 int	plan_rsync(struct plan *pl, char *const *words, size_t nwords);
 

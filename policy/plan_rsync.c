@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "keep.h"
 #include "plan.h"
 #include "rsyncargs.h"
 
@@ -30,6 +31,8 @@
 #define MAXMATCHES	4096	/* paths one wildcard may expand to */
 #define GLOB_MAXDIRS	1024	/* directories one request's wildcards read */
 #define GLOB_MAXENTRIES	(256 * 1024)	/* entries they read */
+#define SNAP_MAXENTRIES	(256 * 1024)	/* entries of DIRECTORY read to
+					   find the newest snapshot */
 
 struct strv {
 	char	**v;
@@ -185,6 +188,11 @@ path_option(struct plan *pl, struct strv *s, const struct rsync_pathopt *po,
 		return plan_fail(pl, "--%s=FILE is not allowed under a rule "
 		    "without pull: it sends the lines of a file here back "
 		    "(a local list goes as --%s=-)", po->name, po->name);
+	if (po->kind == RP_PARTIAL && po->value[0] == '/' &&
+	    pl->d->wall == WALL_SNAPSHOT)
+		return plan_fail(pl, "an absolute --%s is not allowed by the "
+		    "snapshot policy: it lies outside the incoming snapshot "
+		    "(a relative one is kept in each directory)", po->name);
 	if (po->kind == RP_PARTIAL && po->value[0] != '/') {
 		/* A per-directory name, created inside each destination. */
 		if (confine_clean(po->value, rel, sizeof(rel), pl->err,
@@ -352,6 +360,20 @@ expand(struct plan *pl, const char *rel, struct strv *m)
 	return 0;
 }
 
+int
+plan_expand(struct plan *pl, const char *rel, char ***v, size_t *n)
+{
+	struct strv m = { NULL, 0, 0 };
+
+	if (expand(pl, rel, &m) == -1 || m.fail) {
+		strv_free(&m);
+		return m.fail ? plan_fail(pl, "out of memory") : -1;
+	}
+	*v = m.v;
+	*n = m.n;
+	return 0;
+}
+
 /*
  * --relative sends the path itself as the file name, so it cannot be
  * replaced by a descriptor: it is checked beneath the root as a pin is
@@ -401,6 +423,110 @@ sender_path(struct plan *pl, struct strv *s, const char *path,
 }
 
 /*
+ * The account cannot make names in DIRECTORY under the snapshot wall, but
+ * another rule for the same DIRECTORY could, so the read is bounded
+ * before anything is logged.
+ */
+int
+policy_newest_snapshot(int rootfd, char name[SNAP_NAMELEN + 1])
+{
+	struct dirent *de;
+	struct stat st;
+	size_t entries = 0;
+	time_t t;
+	DIR *dir;
+	int fd;
+
+	name[0] = '\0';
+	if ((fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if ((dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (++entries > SNAP_MAXENTRIES) {
+			closedir(dir);
+			errno = E2BIG;
+			return -1;
+		}
+		if (snap_parse(de->d_name, &t) == -1 ||
+		    strcmp(de->d_name, name) <= 0 ||
+		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		strlcpy(name, de->d_name, SNAP_NAMELEN + 1);
+	}
+	closedir(dir);
+	return 0;
+}
+
+/*
+ * A push under snapshot goes to P inside DIRECTORY/.incoming, whatever P
+ * the client named: a descriptor is reserved for the incoming directory
+ * now, and the runner makes it (when an earlier push has not left it)
+ * and puts it there.  What an interrupted push left is checked as any
+ * destination is: P may not lead out of it.  The newest snapshot's P,
+ * when it has one, is pinned for --link-dest.
+ */
+static int
+snapshot_dest(struct plan *pl, struct strv *s, const char *dest, int slash)
+{
+	struct decision *d = pl->d;
+	char snap[SNAP_NAMELEN + 1], rel[PATH_MAX];
+	struct pinned pp;
+	struct stat st;
+	int fd;
+
+	if ((fd = openat(d->rootfd, DECIDE_INCOMING, O_PATH | O_NOFOLLOW |
+	    O_CLOEXEC)) != -1) {
+		if (fstat(fd, &st) == -1 || !S_ISDIR(st.st_mode)) {
+			close(fd);
+			return plan_fail(pl, "%s/%s is not a directory",
+			    d->dir, DECIDE_INCOMING);
+		}
+		if (confine_pin(fd, dest, 0, &pp, pl->err, pl->errlen) == -1) {
+			close(fd);
+			return -1;
+		}
+		close(pp.fd);
+		close(fd);
+	} else if (errno != ENOENT)
+		return plan_fail(pl, "%s/%s: %s", d->dir, DECIDE_INCOMING,
+		    strerror(errno));
+	if ((fd = fcntl(d->rootfd, F_DUPFD_CLOEXEC, 3)) == -1)
+		return plan_fail(pl, "cannot reserve a descriptor: %s",
+		    strerror(errno));
+	if (plan_pin(pl, fd, DECIDE_INCOMING) == -1)
+		return -1;
+	d->incoming = (int)d->npins - 1;
+	if (strcmp(dest, ".") == 0)
+		addf(s, "/proc/self/fd/%d/", fd);
+	else
+		addf(s, "/proc/self/fd/%d/%s%s", fd, dest, slash ? "/" : "");
+	if (policy_newest_snapshot(d->rootfd, snap) == -1)
+		return plan_fail(pl, "cannot read %s: %s", d->dir,
+		    errno == E2BIG ? "too many entries" : strerror(errno));
+	if (snap[0] == '\0')
+		return 0;	/* the first snapshot links against nothing */
+	if (strcmp(dest, ".") == 0)
+		strlcpy(rel, snap, sizeof(rel));
+	else if (snprintf(rel, sizeof(rel), "%s/%.*s", snap,
+	    (int)(sizeof(rel) - SNAP_NAMELEN - 2), dest) >= (int)sizeof(rel) ||
+	    strlen(dest) > sizeof(rel) - SNAP_NAMELEN - 2)
+		return plan_fail(pl, "destination path too long");
+	/* Not a directory there (a new P, a single file): nothing to link. */
+	if ((fd = confine_open(d->rootfd, rel, O_PATH | O_DIRECTORY, pl->err,
+	    pl->errlen)) == -1)
+		return 0;
+	if (plan_pin(pl, fd, rel) == -1)
+		return -1;
+	d->linkdest = (int)d->npins - 1;
+	return 0;
+}
+
+/*
  * The session's temporary directory under no-overwrite: a descriptor is
  * reserved now (a duplicate of DIRECTORY) so that the argv is final; the
  * runner makes the directory and puts it at that number.
@@ -441,8 +567,12 @@ rule_options(struct plan *pl, struct strv *s)
 	/* No block checksums of the server's files go back to the client. */
 	if (push && !(ro & RO_PULL))
 		add(s, "--whole-file");
-	if (push && ro & RO_NOOVERWRITE && session_tmpdir(pl, s) == -1)
+	if (push && ro & (RO_NOOVERWRITE | RO_SNAPSHOT) &&
+	    session_tmpdir(pl, s) == -1)
 		return -1;
+	if (pl->d->linkdest != -1)
+		addf(s, "--link-dest=/proc/self/fd/%d/",
+		    pl->d->pins[pl->d->linkdest].fd);
 	/*
 	 * No set-id bit lands on disk, whatever mode the client sends: the
 	 * receiver applies --chmod to the modes it is sent.  Under
@@ -480,6 +610,8 @@ choose_wall(struct plan *pl, const struct rsync_req *req)
 		    pl->p->rsync);
 	if (!d->push)
 		d->wall = req->flags & RF_REMOVESRC ? WALL_WRITE : WALL_READ;
+	else if (ro & RO_SNAPSHOT)
+		d->wall = WALL_SNAPSHOT;
 	else if (ro & RO_NOOVERWRITE)
 		d->wall = WALL_CREATE;
 	else
@@ -495,6 +627,11 @@ choose_wall(struct plan *pl, const struct rsync_req *req)
 		return plan_fail(pl, "no-overwrite needs Landlock ABI %d "
 		    "(Linux 6.2 or later), this kernel has %d: without it a "
 		    "modified client could overwrite files", WALL_ABI_CREATE,
+		    c->landlock);
+	if (d->wall == WALL_SNAPSHOT && c->landlock < WALL_ABI_CREATE)
+		return plan_fail(pl, "snapshot needs Landlock ABI %d (Linux "
+		    "6.2 or later), this kernel has %d: without it a modified "
+		    "client could change earlier snapshots", WALL_ABI_CREATE,
 		    c->landlock);
 	if (d->wall == WALL_KEEPDIRS && c->landlock == 0)
 		return plan_fail(pl, "no-delete needs Landlock, which this "
@@ -523,6 +660,9 @@ resolve(struct plan *pl, const struct rsync_req *req, struct words *w)
 		if (path_option(pl, &w->popts, &req->popts[i], destdir) == -1)
 			return -1;
 	/* A push has exactly one path (rsync_check), cleaned just above. */
+	if (pl->d->wall == WALL_SNAPSHOT)
+		return snapshot_dest(pl, &w->paths, destdir,
+		    has_slash_end(req->paths[0]));
 	if (pl->d->push)
 		return pin_path(pl, &w->paths, destdir, 0,
 		    has_slash_end(req->paths[0]));
@@ -575,7 +715,10 @@ plan_rsync(struct plan *pl, char *const *words, size_t nwords)
 		return -1;
 	memset(&w, 0, sizeof(w));
 	d->push = !(req.flags & RF_SENDER);
-	d->lock = d->push && (pl->rule->opts & RO_LOCK);
+	/* Two pushes into one snapshot would mix: snapshot implies lock. */
+	d->lock = d->push && (pl->rule->opts & (RO_LOCK | RO_SNAPSHOT));
+	if (d->push && pl->rule->opts & RO_SNAPSHOT)
+		d->keep = pl->rule->keep;
 	d->keepdir = 1;
 	rv = choose_wall(pl, &req);
 	if (rv == 0)

@@ -41,6 +41,7 @@ static const struct {
 	{ "fake-super",	  RO_FAKESUPER },
 	{ "absolute",	  RO_ABSOLUTE },
 	{ "lock",	  RO_LOCK },
+	{ "snapshot",	  RO_SNAPSHOT },
 	{ NULL,		  0 }
 };
 
@@ -226,6 +227,98 @@ parse_key(struct policy *p, size_t line, char **tok, int n, int i,
 	return i + 1;
 }
 
+/* A word of a keep setting: a span ("14d", "8w") or a bucket unit. */
+static int
+keep_word(const char *w)
+{
+	static const char *const units[] = { "hourly", "daily", "weekly",
+	    "monthly", "yearly", NULL };
+	size_t n = strspn(w, "0123456789"), i;
+
+	if (n > 0 && w[n] != '\0' && strchr("hdwmy", w[n]) != NULL &&
+	    w[n + 1] == '\0')
+		return 1;
+	for (i = 0; units[i] != NULL; i++)
+		if (strcmp(w, units[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * "keep SPAN UNIT ..." at tok[i]: the words that read as a keep setting
+ * belong to it (keep.c judges them); returns the index of the last.
+ */
+static int
+parse_keep(struct policy *p, size_t line, char **tok, int n, int i,
+    struct rule *r)
+{
+	char why[256];
+	int j;
+
+	if (!r->permit) {
+		adderr(p, line, "option \"keep\" is not allowed in a deny "
+		    "rule");
+		return -1;
+	}
+	if (r->keep.n > 0) {
+		adderr(p, line, "duplicate option \"keep\"");
+		return -1;
+	}
+	/* The word before "dir" is the identity, whatever it looks like. */
+	for (j = i + 1; j < n && keep_word(tok[j]) && !(j + 1 < n &&
+	    strcmp(tok[j + 1], "dir") == 0); j++)
+		;
+	if (j == i + 1) {
+		adderr(p, line, "\"keep\" needs time buckets, such as \"keep "
+		    "14d daily 8w weekly 12m monthly\"");
+		return -1;
+	}
+	if (keep_parse(&r->keep, tok + i + 1, j - i - 1, why,
+	    sizeof(why)) == -1) {
+		adderr(p, line, "keep: %s", why);
+		return -1;
+	}
+	if (r->keep.n == 0) {
+		adderr(p, line, "\"keep\" needs time buckets");
+		return -1;
+	}
+	return j - 1;
+}
+
+/*
+ * Options that make no sense together.  snapshot puts every push in a
+ * fresh tree and leaves earlier snapshots read-only to the kernel: the
+ * create-only and keep-directories walls would only stop a push from
+ * shaping its own new snapshot (--delete of what the client no longer
+ * has, a resumed push updating what it sent before).  "absolute" is
+ * fine: the path it strips is placed inside the incoming snapshot like
+ * any other.  lock is implied.
+ */
+static int
+check_combination(struct policy *p, size_t line, const struct rule *r)
+{
+	unsigned o = r->opts;
+
+	if (o & RO_SNAPSHOT && !(o & RO_PUSH)) {
+		adderr(p, line, "\"snapshot\" needs \"push\": it makes each "
+		    "push a snapshot");
+		return -1;
+	}
+	if (o & RO_SNAPSHOT && o & (RO_NOOVERWRITE | RO_NODELETE)) {
+		adderr(p, line, "\"snapshot\" and \"%s\" cannot be combined: "
+		    "a push only ever writes its own new snapshot, and earlier "
+		    "ones are read-only anyway", o & RO_NOOVERWRITE ?
+		    "no-overwrite" : "no-delete");
+		return -1;
+	}
+	if (r->keep.n > 0 && !(o & RO_SNAPSHOT)) {
+		adderr(p, line, "\"keep\" needs \"snapshot\": it prunes "
+		    "snapshots");
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * A word that is not an option is the identity only where one can stand:
  * in a permit rule, right before "dir".  Otherwise it is named as the
@@ -256,6 +349,11 @@ parse_options(struct policy *p, size_t line, char **tok, int n,
 	for (i = 1; i < n; i++) {
 		if (strcmp(tok[i], "key") == 0) {
 			if ((i = parse_key(p, line, tok, n, i, r)) == -1)
+				return -1;
+			continue;
+		}
+		if (strcmp(tok[i], "keep") == 0) {
+			if ((i = parse_keep(p, line, tok, n, i, r)) == -1)
 				return -1;
 			continue;
 		}
@@ -325,7 +423,8 @@ parse_rule(struct policy *p, size_t line, char **tok, int n)
 	    check_ident(p, line, tok[i]) == -1)
 		return;
 	r.ident = tok[i++];
-	if (r.permit && (i = parse_dir(p, line, tok, n, i, &r)) == -1)
+	if (r.permit && ((i = parse_dir(p, line, tok, n, i, &r)) == -1 ||
+	    check_combination(p, line, &r) == -1))
 		return;
 	if (i < n) {
 		adderr(p, line, "unexpected \"%s\"", tok[i]);

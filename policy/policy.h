@@ -9,6 +9,8 @@
 #include <sys/types.h>
 #include <stddef.h>
 
+#include "keep.h"
+
 #define POLICY_MAXSIZE	(1024 * 1024)	/* bytes in a policy file */
 #define POLICY_DEFAULT_RSYNC "/usr/bin/rsync"
 
@@ -22,6 +24,7 @@
 #define RO_FAKESUPER	0x040
 #define RO_ABSOLUTE	0x080
 #define RO_LOCK		0x100
+#define RO_SNAPSHOT	0x200	/* every push a new snapshot (see decide.h) */
 
 /* The strings of a rule point into its policy's text. */
 struct rule {
@@ -30,6 +33,8 @@ struct rule {
 	char	*key;		/* "key NAME", or NULL */
 	char	*ident;		/* "name", ":group" or "*" */
 	char	*dir;		/* unexpanded DIRECTORY (permit only) */
+	struct keep keep;	/* "keep ...": retention of snapshots (n 0:
+				   none) */
 	size_t	 line;
 };
 

@@ -100,6 +100,20 @@ struct ropt {
  *  Harmless under no-overwrite, where the kernel lets rsync create but not
  *  change what exists: -c, -I, -u, --existing, --link-dest/--compare-dest/
  *  --copy-dest (only read), --max-delete.
+ *  snapshot (SNAP, on a push; a pull reads every snapshot read-only):
+ *	--link-dest, --compare-dest, --copy-dest: the server links against
+ *		the newest snapshot by itself, and a client's choice would
+ *		only make the kernel grant it more;
+ *	--inplace, --append: a file unchanged since the last snapshot is a
+ *		hard link, its inode shared with every earlier snapshot that
+ *		has it, so rsync may only create new files and rename them
+ *		into place (the wall refuses it anyway);
+ *	-b/--backup, --backup-dir, --suffix: every earlier version already
+ *		stays in its snapshot.
+ *  Fine under snapshot, inside the new snapshot alone: --delete*, --force,
+ *  --partial (the partial file is the new snapshot's own), a relative
+ *  --partial-dir and --delay-updates (staged inside each destination
+ *  directory; plan_rsync.c refuses an absolute --partial-dir).
  *  fake-super: --super, which would switch it off.
  *  A rule without pull (X_NEEDPULL), where no content of existing files
  *  may leave the server: -B/--block-size, --no-whole-file/--no-W (rshell
@@ -112,12 +126,22 @@ struct ropt {
 #define NODEL	(RO_NODELETE | RO_NOOVERWRITE)
 #define NOOVR	RO_NOOVERWRITE
 #define FAKE	RO_FAKESUPER
+#define SNAP	RO_SNAPSHOT
+
+static const char snap_link[] = "the server links against the previous "
+    "snapshot by itself";
+static const char snap_inplace[] = "unchanged files are hard links shared "
+    "with earlier snapshots, so rsync may only create and rename";
+static const char snap_backup[] = "every earlier version stays in its own "
+    "snapshot";
 
 #define FLAG(n, l)		{ n, l, V_NONE, 0, 0, 0, 0, NULL }
 #define FSET(n, l, f, s, x)	{ n, l, V_NONE, 0, x, f, s, NULL }
+#define FSNAP(n, l, f, why)	{ n, l, V_NONE, 0, 0, (f) | SNAP, 0, why }
 #define VAL(n, l, k)		{ n, l, k, 0, 0, 0, 0, NULL }
 #define VSET(n, k, f, s, x)	{ n, 0, k, 0, x, f, s, NULL }
 #define PATH(n, pk, f)		{ n, 0, V_PATH, pk, 0, f, 0, NULL }
+#define PSNAP(n, pk, f, why)	{ n, 0, V_PATH, pk, 0, (f) | SNAP, 0, why }
 #define NO(n, l, why)		{ n, l, V_REFUSED, 0, 0, 0, 0, why }
 
 static const struct ropt ropts[] = {
@@ -127,7 +151,7 @@ static const struct ropt ropts[] = {
 	FLAG("checksum", 'c'),
 	FLAG("recursive", 'r'),
 	FSET("relative", 'R', 0, RF_RELATIVE, 0),
-	FSET("backup", 'b', NOOVR, 0, 0),
+	FSNAP("backup", 'b', NOOVR, snap_backup),
 	FLAG("update", 'u'),
 	FLAG("dirs", 'd'),
 	FLAG("links", 'l'),
@@ -192,8 +216,8 @@ static const struct ropt ropts[] = {
 	FLAG("no-msgs2stderr", 0),
 	FSET("partial", 0, NOOVR, 0, 0),
 	FSET("delay-updates", 0, NOOVR, 0, 0),
-	FSET("inplace", 0, NOOVR, 0, 0),
-	FSET("append", 0, NOOVR, 0, 0),
+	FSNAP("inplace", 0, NOOVR, snap_inplace),
+	FSNAP("append", 0, NOOVR, snap_inplace),
 	FSET("delete", 0, NODEL, RF_DELETE, 0),
 	FSET("del", 0, NODEL, RF_DELETE, 0),
 	FSET("delete-before", 0, NODEL, RF_DELETE, 0),
@@ -225,13 +249,13 @@ static const struct ropt ropts[] = {
 	VAL("usermap", 0, V_TEXT),
 	VAL("groupmap", 0, V_TEXT),
 	VAL("skip-compress", 0, V_LIST),
-	VSET("suffix", V_TEXT, NOOVR, 0, X_EMPTYOK),
-	PATH("backup-dir", RP_DESTREL, NOOVR),
+	{ "suffix", 0, V_TEXT, 0, X_EMPTYOK, NOOVR | SNAP, 0, snap_backup },
+	PSNAP("backup-dir", RP_DESTREL, NOOVR, snap_backup),
 	PATH("partial-dir", RP_PARTIAL, NOOVR),
 	{ "temp-dir", 0, V_PATH, RP_DESTREL, X_DROP, 0, 0, NULL },
-	PATH("link-dest", RP_DESTREL, 0),
-	PATH("compare-dest", RP_DESTREL, 0),
-	PATH("copy-dest", RP_DESTREL, 0),
+	PSNAP("link-dest", RP_DESTREL, 0, snap_link),
+	PSNAP("compare-dest", RP_DESTREL, 0, snap_link),
+	PSNAP("copy-dest", RP_DESTREL, 0, snap_link),
 	PATH("files-from", RP_CWDREL, 0),
 
 	/* Refused, each with its reason. */
@@ -466,6 +490,10 @@ allowed(struct state *st, const struct ropt *o)
 	if (o->forbid & st->ro & RO_NOOVERWRITE)
 		return fail(st, "%s is not allowed by the no-overwrite policy",
 		    display(o, nm, sizeof(nm)));
+	if (o->forbid & st->ro & RO_SNAPSHOT &&
+	    !(st->req->flags & RF_SENDER))
+		return fail(st, "%s is not allowed by the snapshot policy: %s",
+		    display(o, nm, sizeof(nm)), o->why);
 	if (o->forbid & st->ro & RO_FAKESUPER)
 		return fail(st, "%s is not allowed by the fake-super policy: "
 		    "it would switch fake-super off", display(o, nm,

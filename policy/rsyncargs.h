@@ -50,8 +50,9 @@ struct rsync_req {
 /*
  * Check argv (argv[0] is the verb, already looked up by the command table;
  * argv[1] must be "--server") against the grammar and the rule options
- * ruleopts (RO_* from policy.h: RO_NODELETE, RO_NOOVERWRITE, and
- * RO_PUSH/RO_PULL for the direction).  Returns 0 with
+ * ruleopts (RO_* from policy.h: RO_NODELETE, RO_NOOVERWRITE,
+ * RO_SNAPSHOT (on a push only), RO_FAKESUPER, and RO_PUSH/RO_PULL for
+ * the direction).  Returns 0 with
  * *req filled (free with rsync_req_free), or -1 with a one-line reason that
  * names the offending option.  Pure: no I/O, no globals.
  */

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "policy.h"
 #include "protargs.h"
+#include "prune.h"
 #include "run.h"
 #include "secluded.h"
 #include "wall.h"
@@ -294,7 +295,62 @@ log_exit(struct session *s, const struct runres *r)
 	if (r->restored[0] != '\0')
 		logline_add(&l, "restored", r->restored);
 	log_acct(&l, &r->acct);
+	if (r->resumed)
+		logline_add(&l, "resumed", "yes");
+	if (r->snapshot[0] != '\0')
+		logline_add(&l, "snapshot", r->snapshot);
 	emit(s, &l);
+}
+
+static void
+log_error(struct session *s, const char *reason)
+{
+	struct logline l;
+
+	line_common(s, &l, "error");
+	logline_add(&l, "reason", reason);
+	emit(s, &l);
+}
+
+static void
+pruned(void *arg, const char *name)
+{
+	struct session *s = arg;
+	struct logline l;
+
+	line_common(s, &l, "prune");
+	logline_add(&l, "snapshot", name);
+	emit(s, &l);
+}
+
+static void
+prune_failed(void *arg, const char *name, int e)
+{
+	char reason[128];
+
+	snprintf(reason, sizeof(reason), "cannot prune snapshot %s: %s", name,
+	    strerror(e));
+	log_error(arg, reason);
+}
+
+/*
+ * After a push became a snapshot, what the rule's keep no longer keeps
+ * goes: as the account, outside rsync's wall, one line per snapshot.
+ */
+static void
+prune(struct session *s, const struct decision *d)
+{
+	struct prune_log pl = { pruned, prune_failed, s };
+	int fd;
+
+	if (d->keep.n == 0)
+		return;
+	if ((fd = openat(d->rootfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 ||
+	    prune_snapshots(fd, &d->keep, time(NULL), &pl) == -1)
+		log_error(s, "cannot prune the snapshots");
+	if (fd != -1)
+		close(fd);
 }
 
 /*
@@ -467,6 +523,55 @@ take_secluded(struct session *s, struct words *w)
 	s->cmd = cmd;
 }
 
+/* What a pin stands for, beyond its path. */
+static const char *
+pin_note(const struct decision *d, size_t i)
+{
+	if ((int)i == d->tmpdir)
+		return " (made for the session, removed after it)";
+	if ((int)i == d->incoming)
+		return " (the incoming snapshot: made unless a push left it, "
+		    "renamed to the snapshot when rsync exits 0 or 24)";
+	if ((int)i == d->linkdest)
+		return " (the newest snapshot: --link-dest, read and link "
+		    "only)";
+	return "";
+}
+
+/* Under snapshot: the wall, and what a completed push would prune. */
+static void
+print_snapshot(const struct decision *d)
+{
+	char **names;
+	size_t i, n;
+	int fd;
+
+	printf("# wall: %s read only; %s%s create, rename and remove, never "
+	    "write; the session's directory write\n", d->dir,
+	    d->linkdest != -1 ? "the newest snapshot read and link; " : "",
+	    DECIDE_INCOMING);
+	if (d->keep.n == 0) {
+		printf("# prune: nothing (no keep)\n");
+		return;
+	}
+	if ((fd = openat(d->rootfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 ||
+	    prune_plan(fd, &d->keep, time(NULL), &names, &n) == -1) {
+		printf("# prune: cannot tell: %s\n", strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	close(fd);
+	if (n == 0)
+		printf("# prune: nothing\n");
+	for (i = 0; i < n; i++) {
+		printf("# prune: %s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
 /* rshell -n: what would run, and where each pinned descriptor leads. */
 static void __attribute__((noreturn))
 print_dryrun(const struct decision *d, char *run)
@@ -479,8 +584,9 @@ print_dryrun(const struct decision *d, char *run)
 		printf("# fd %d: %s%s%s%s\n", d->pins[i].fd, d->dir,
 		    strcmp(d->pins[i].rel, ".") ? "/" : "",
 		    strcmp(d->pins[i].rel, ".") ? d->pins[i].rel : "",
-		    (int)i == d->tmpdir ? " (made for the session, removed "
-		    "after it)" : "");
+		    pin_note(d, i));
+	if (d->wall == WALL_SNAPSHOT)
+		print_snapshot(d);
 	exit(0);
 }
 
@@ -513,8 +619,9 @@ session(struct session *s, const char *c, const char *orig)
 	if (d.kind != DK_RSYNC)
 		run_builtin(s, &d, w.v, w.n);
 	if (!s->dryrun && d.lock && take_lock(&d) == -1) {
-		snprintf(err, sizeof(err), "%s is locked by another push",
-		    d.dir);
+		snprintf(err, sizeof(err), "%s is locked by another push%s",
+		    d.dir, d.wall == WALL_SNAPSHOT ? " (one snapshot at a "
+		    "time)" : "");
 		deny(s, err);
 	}
 	if ((run = run_join(d.argv, d.argc)) == NULL)
@@ -525,14 +632,14 @@ session(struct session *s, const char *c, const char *orig)
 	log_permit(s, run);
 	free(run);
 	if (run_rsync(&d, &s->who, s->shell, &r, err, sizeof(err)) == -1) {
-		struct logline l;
-
-		line_common(s, &l, "error");
-		logline_add(&l, "reason", err);
-		emit(s, &l);
+		log_error(s, err);
 		errx(1, "%s", err);
 	}
 	log_exit(s, &r);
+	if (r.snaperr[0] != '\0')
+		log_error(s, r.snaperr);
+	if (r.snapshot[0] != '\0')
+		prune(s, &d);
 	exit(r.signo ? 128 + r.signo : r.status);
 }
 

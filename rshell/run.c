@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "snapshot.h"
 #include "tmpdir.h"
 #include "wall.h"
 
@@ -448,6 +449,9 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 		snprintf(err, errlen, "%s: %s", d->dir, strerror(errno));
 		return -1;
 	}
+	if (d->incoming != -1 && snapshot_prepare(d, &res->resumed, err,
+	    errlen) == -1)
+		return -1;
 	if (d->tmpdir != -1 && (lockfd = tmpdir_make(d, err, errlen)) == -1)
 		return -1;
 	ruleset = wall_build(d, err, errlen);
@@ -477,5 +481,10 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 		tmpdir_remove(d);
 		close(lockfd);
 	}
+	/* rsync's 24 is "some files vanished": normal on a live system. */
+	if (rv == 0 && d->incoming != -1 && res->signo == 0 &&
+	    (res->status == 0 || res->status == 24))
+		(void)snapshot_complete(d, res->snapshot, res->snaperr,
+		    sizeof(res->snaperr));
 	return rv;
 }

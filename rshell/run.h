@@ -2,6 +2,7 @@
 #ifndef RSHELL_RUN_H
 #define RSHELL_RUN_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include "decide.h"
@@ -31,6 +32,12 @@ struct runres {
 				   was put back ("mode", "owner,mode"), or
 				   "" */
 	struct runacct	 acct;
+	int	 resumed;	/* snapshot: an interrupted push's incoming
+				   directory was taken up */
+	char	 snapshot[SNAP_NAMELEN + 1];	/* the snapshot the push
+				   became, or "" */
+	char	 snaperr[PATH_MAX + 128];	/* why it did not (or why
+				   "latest" was not moved), or "" */
 };
 
 /*

@@ -149,9 +149,48 @@ dir_access(int wall)
 		return FS_READ | LANDLOCK_ACCESS_FS_MAKE_REG |
 		    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_SYM |
 		    LANDLOCK_ACCESS_FS_REFER;
-	default:
+	default:	/* WALL_READ, and DIRECTORY itself under WALL_SNAPSHOT */
 		return FS_READ;
 	}
+}
+
+/*
+ * The snapshot wall, over DIRECTORY's read only.  The incoming snapshot
+ * may gain names and lose them (a resumed push, --delete inside it), but
+ * nothing in it can be opened for writing or truncated, hard link or
+ * not: new content is written in the session's temporary directory and
+ * renamed in.  REFER on the newest snapshot alone lets rsync's
+ * --link-dest hard-link from it; Landlock refuses a link or rename that
+ * would give a file more rights where it lands, so nothing can be linked
+ * or moved from a snapshot into the temporary directory, and nothing at
+ * all from an older snapshot.  Nothing in DIRECTORY outside these can be
+ * made, removed or renamed: not a snapshot, not "latest".
+ */
+#define SNAP_INCOMING	(FS_READ | LANDLOCK_ACCESS_FS_MAKE_REG | \
+			 LANDLOCK_ACCESS_FS_MAKE_DIR | \
+			 LANDLOCK_ACCESS_FS_MAKE_SYM | \
+			 LANDLOCK_ACCESS_FS_MAKE_FIFO | \
+			 LANDLOCK_ACCESS_FS_MAKE_SOCK | \
+			 LANDLOCK_ACCESS_FS_REMOVE_FILE | \
+			 LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+			 LANDLOCK_ACCESS_FS_REFER)
+
+static int
+allow_snapshot(int ruleset, const struct decision *d, uint64_t handled)
+{
+	if (d->wall != WALL_SNAPSHOT)
+		return 0;
+	if (d->incoming == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (allow_fd(ruleset, d->pins[d->incoming].fd, SNAP_INCOMING, handled,
+	    1) == -1)
+		return -1;
+	if (d->linkdest != -1 && allow_fd(ruleset, d->pins[d->linkdest].fd,
+	    FS_READ | LANDLOCK_ACCESS_FS_REFER, handled, 1) == -1)
+		return -1;
+	return 0;
 }
 
 int
@@ -176,7 +215,8 @@ wall_build(const struct decision *d, char *err, size_t errlen)
 		goto fail;
 	if (allow_fd(ruleset, d->rootfd, dir_access(d->wall), handled, 1) ==
 	    -1 || (d->tmpdir != -1 && allow_fd(ruleset,
-	    d->pins[d->tmpdir].fd, FS_READ | FS_WRITE, handled, 1) == -1))
+	    d->pins[d->tmpdir].fd, FS_READ | FS_WRITE, handled, 1) == -1) ||
+	    allow_snapshot(ruleset, d, handled) == -1)
 		goto fail;
 	for (i = 0; sysdirs[i] != NULL; i++)
 		if (allow_path(ruleset, sysdirs[i], FS_READ | FS_EXEC,

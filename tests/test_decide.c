@@ -64,6 +64,30 @@ setup(void)
 	mk("srv/all", 1);
 	snprintf(p, sizeof(p), "%s/srv/u/evil", top);
 	ck_assert_int_eq(symlink("/etc", p), 0);
+	/*
+	 * Snapshots: the newest is 2026-11-02T000000Z; a symlink, a file
+	 * and a name that is no date do not count.  first has none yet.
+	 */
+	mk("srv/snap", 1);
+	mk("srv/snap/2026-11-01T000000Z", 1);
+	mk("srv/snap/2026-11-01T000000Z/home", 1);
+	mk("srv/snap/2026-11-02T000000Z", 1);
+	mk("srv/snap/2026-11-02T000000Z/home", 1);
+	mk("srv/snap/2026-11-04T000000Z", 0);
+	mk("srv/snap/2026-13-01T000000Z", 1);
+	snprintf(p, sizeof(p), "%s/srv/snap/2026-11-03T000000Z", top);
+	ck_assert_int_eq(symlink("2026-11-01T000000Z", p), 0);
+	snprintf(p, sizeof(p), "%s/srv/snap/latest", top);
+	ck_assert_int_eq(symlink("2026-11-02T000000Z", p), 0);
+	mk("srv/first", 1);
+	/* what a hostile earlier push could not have left, but check */
+	mk("srv/snapbad", 1);
+	snprintf(p, sizeof(p), "%s/srv/snapbad/.incoming", top);
+	ck_assert_int_eq(symlink("/etc", p), 0);
+	mk("srv/snapesc", 1);
+	mk("srv/snapesc/.incoming", 1);
+	snprintf(p, sizeof(p), "%s/srv/snapesc/.incoming/home", top);
+	ck_assert_int_eq(symlink("..", p), 0);
 }
 
 static void
@@ -92,7 +116,13 @@ load(const char *extra)
 	    "permit push munge-links fake-super key mf u dir @T@/srv/u\n"
 	    "permit push pull lock key lk u dir @T@/srv/u\n"
 	    "permit push pull absolute key abs u dir @T@/srv/u\n"
-	    "permit pull list key gone u dir @T@/nothere\n";
+	    "permit pull list key gone u dir @T@/nothere\n"
+	    "permit push pull list snapshot key snap u dir @T@/srv/snap\n"
+	    "permit push snapshot absolute keep 14d daily key snapk u dir "
+	    "@T@/srv/snap\n"
+	    "permit push snapshot key first u dir @T@/srv/first\n"
+	    "permit push snapshot key sb u dir @T@/srv/snapbad\n"
+	    "permit push snapshot key se u dir @T@/srv/snapesc\n";
 	char text[4096], *o = text;
 	const char *s;
 	struct policy *p;
@@ -395,7 +425,163 @@ static const struct row {
 	    0, 0, 0, NULL },
 	{ "u", "gone", "true", LL, "nothere: No such file or directory", 0, 0,
 	    0, 0, NULL },
+	/*
+	 * snapshot: the push goes into .incoming, linked against the newest
+	 * snapshot's same part, locked; a pull reads every snapshot
+	 */
+	{ "u", "snap", SRV ". home/", LL, RUN "--temp-dir=/proc/self/fd/# "
+	    "--link-dest=/proc/self/fd/#/ " CHMOD " -- . /proc/self/fd/#/home/",
+	    1, DK_RSYNC, WALL_SNAPSHOT, 1, "--temp-dir=/proc/self/fd/# "
+	    "--link-dest=/proc/self/fd/#/ " CHMOD },
+	{ "u", "snap", SRV ". /", LLC, RUN "--temp-dir=/proc/self/fd/# "
+	    "--link-dest=/proc/self/fd/#/ " CHMOD " --confine-root=@T@/srv/snap "
+	    "--drop-D -- . /proc/self/fd/#/", 1, DK_RSYNC, WALL_SNAPSHOT, 1,
+	    "--temp-dir=/proc/self/fd/# --link-dest=/proc/self/fd/#/ " CHMOD
+	    " --confine-root=@T@/srv/snap --drop-D" },
+	/* a part the newest snapshot lacks links against nothing */
+	{ "u", "snap", SRV ". new", LL, RUN "--temp-dir=/proc/self/fd/# " CHMOD
+	    " -- . /proc/self/fd/#/new", 1, DK_RSYNC, WALL_SNAPSHOT, 1,
+	    "--temp-dir=/proc/self/fd/# " CHMOD },
+	{ "u", "first", SRV ". /", LL, RUN "--whole-file --temp-dir="
+	    "/proc/self/fd/# " CHMOD " -- . /proc/self/fd/#/", 1, DK_RSYNC,
+	    WALL_SNAPSHOT, 1, "--whole-file --temp-dir=/proc/self/fd/# "
+	    CHMOD },
+	/* absolute: the stripped path is placed in .incoming all the same */
+	{ "u", "snapk", SRV ". @T@/srv/snap/home/", LL, RUN "--whole-file "
+	    "--temp-dir=/proc/self/fd/# --link-dest=/proc/self/fd/#/ " CHMOD
+	    " -- . /proc/self/fd/#/home/", 1, DK_RSYNC, WALL_SNAPSHOT, 1,
+	    "--whole-file --temp-dir=/proc/self/fd/# "
+	    "--link-dest=/proc/self/fd/#/ " CHMOD },
+	/* inside the new snapshot alone, these are the push's own */
+	{ "u", "snap", SRV "--delete --partial --delay-updates --partial-dir=.p "
+	    ". home/", LL, RUN "--delete --partial --delay-updates "
+	    "--partial-dir=.p --temp-dir=/proc/self/fd/# "
+	    "--link-dest=/proc/self/fd/#/ " CHMOD " -- . /proc/self/fd/#/home/",
+	    1, DK_RSYNC, WALL_SNAPSHOT, 1, "--temp-dir=/proc/self/fd/# "
+	    "--link-dest=/proc/self/fd/#/ " CHMOD },
+	{ "u", "snap", SRV "--link-dest=../2026-11-01T000000Z . home/", LL,
+	    "--link-dest is not allowed by the snapshot policy: the server "
+	    "links against the previous snapshot by itself", 0, 0, 0, 0, NULL },
+	{ "u", "snap", SRV "--compare-dest=/x . home/", LL, "--compare-dest is "
+	    "not allowed by the snapshot policy: the server links", 0, 0, 0, 0,
+	    NULL },
+	{ "u", "snap", SRV "--copy-dest=/x . home/", LL, "--copy-dest is not "
+	    "allowed by the snapshot policy: the server links", 0, 0, 0, 0,
+	    NULL },
+	{ "u", "snap", SRV "--inplace . home/", LL, "--inplace is not allowed "
+	    "by the snapshot policy: unchanged files are hard links", 0, 0, 0,
+	    0, NULL },
+	{ "u", "snap", SRV "--append . home/", LL, "--append is not allowed by "
+	    "the snapshot policy", 0, 0, 0, 0, NULL },
+	{ "u", "snap", SRV "-b . home/", LL, "--backup/-b is not allowed by "
+	    "the snapshot policy: every earlier version stays", 0, 0, 0, 0,
+	    NULL },
+	{ "u", "snap", SRV "--backup-dir=old . home/", LL, "--backup-dir is "
+	    "not allowed by the snapshot policy", 0, 0, 0, 0, NULL },
+	{ "u", "snap", SRV "--suffix=.old . home/", LL, "--suffix is not "
+	    "allowed by the snapshot policy", 0, 0, 0, 0, NULL },
+	{ "u", "snap", SRV "--partial-dir=/p . home/", LL, "an absolute "
+	    "--partial-dir is not allowed by the snapshot policy", 0, 0, 0, 0,
+	    NULL },
+	{ "u", "snap", SRV ". home/", LL2, "snapshot needs Landlock ABI 3", 0,
+	    0, 0, 0, NULL },
+	{ "u", "snap", SRV ". home/", CONF, "snapshot needs Landlock ABI 3", 0,
+	    0, 0, 0, NULL },
+	{ "u", "snap", SRV ". home/", BARE, "this kernel has no Landlock", 0,
+	    0, 0, 0, NULL },
+	{ "u", "sb", SRV ". /", LL, "/.incoming is not a directory", 0, 0, 0,
+	    0, NULL },
+	{ "u", "se", SRV ". home/x/", LL, "leads outside", 0, 0, 0, 0, NULL },
+	{ "u", "snap", SND ". latest/home/", LL, RUNS "-- . /proc/self/fd/#/",
+	    1, DK_RSYNC, WALL_READ, 0, "" },
+	/* what a pull forwards is no push's: read-only all the same */
+	{ "u", "snap", SND "--inplace --link-dest=/x . latest/", LL, RUNS
+	    "--inplace --link-dest /proc/self/fd/#/x/ -- . /proc/self/fd/#/", 1,
+	    DK_RSYNC, WALL_READ, 0, "" },
+	{ "u", "snap", "ls -l latest/", LL, NULL, 1, DK_LIST, 0, 0, NULL },
+	{ "u", "snap", "du -sh 2026-11-01T000000Z 2026-11-02T000000Z", LL,
+	    NULL, 1, DK_LIST, 0, 0, NULL },
 };
+
+/* A listing's wildcards are expanded inside DIRECTORY, sorted. */
+START_TEST(t_list_glob)
+{
+	static const char *const want[] = { "2026-11-01T000000Z",
+	    "2026-11-02T000000Z", "2026-11-03T000000Z", "2026-11-04T000000Z" };
+	struct who w = { "u", "/nonexistent", 1000, NULL, 0 };
+	char cmd[256], *v[16], err[512];
+	struct decision d;
+	struct policy *p = load("");
+	size_t n, i;
+
+	strlcpy(cmd, "du -sh 2026-11-0* latest", sizeof(cmd));
+	n = split(cmd, v, 16);
+	ck_assert_int_eq(policy_decide(p, &w, "snap", v, n, &machines[LL],
+	    &d, err, sizeof(err)), 0);
+	ck_assert_uint_eq(d.list.nops, 5);
+	for (i = 0; i < 4; i++) {
+		ck_assert_str_eq(d.list.ops[i].name, want[i]);
+		ck_assert_int_ne(d.list.ops[i].fd, -1);
+	}
+	ck_assert_str_eq(d.list.ops[4].name, "latest");
+	decision_free(&d);
+	/* nothing matches: the operand as typed, missing */
+	strlcpy(cmd, "ls -l zz* 2026-11-01T000000Z", sizeof(cmd));
+	n = split(cmd, v, 16);
+	ck_assert_int_eq(policy_decide(p, &w, "snap", v, n, &machines[LL],
+	    &d, err, sizeof(err)), 0);
+	ck_assert_uint_eq(d.list.nops, 2);
+	ck_assert_str_eq(d.list.ops[0].name, "zz*");
+	ck_assert_int_eq(d.list.ops[0].missing, ENOENT);
+	ck_assert_str_eq(d.list.ops[1].name, "2026-11-01T000000Z");
+	decision_free(&d);
+	/* a match through a symlink out refuses the whole request */
+	strlcpy(cmd, "ls */file.txt", sizeof(cmd));
+	n = split(cmd, v, 16);
+	ck_assert_int_eq(policy_decide(p, &w, NULL, v, n, &machines[LL], &d,
+	    err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "leading outside") != NULL, "%s", err);
+	policy_free(p);
+}
+END_TEST
+
+/* The pins a snapshot push names, and what the runner is told of it. */
+START_TEST(t_snapshot_pins)
+{
+	struct who w = { "u", "/nonexistent", 1000, NULL, 0 };
+	char cmd[256], *v[16], err[512];
+	struct decision d;
+	struct policy *p = load("");
+	size_t n;
+
+	strlcpy(cmd, SRV ". home/", sizeof(cmd));
+	n = split(cmd, v, 16);
+	ck_assert_int_eq(policy_decide(p, &w, "snapk", v, n, &machines[LL],
+	    &d, err, sizeof(err)), 0);
+	ck_assert_int_eq(d.wall, WALL_SNAPSHOT);
+	ck_assert_int_ne(d.incoming, -1);
+	ck_assert_str_eq(d.pins[d.incoming].rel, DECIDE_INCOMING);
+	ck_assert_int_ne(d.linkdest, -1);
+	ck_assert_str_eq(d.pins[d.linkdest].rel, "2026-11-02T000000Z/home");
+	ck_assert_int_ne(d.tmpdir, -1);
+	ck_assert_int_eq(d.keep.n, 1);
+	ck_assert_int_eq(d.keep.b[0].unit, KEEP_DAILY);
+	ck_assert_int_eq(d.lock, 1);
+	decision_free(&d);
+	ck_assert_int_eq(d.incoming, -1);
+	ck_assert_int_eq(d.linkdest, -1);
+	/* a pull under the same rule is none of it */
+	strlcpy(cmd, SND ". latest/home/", sizeof(cmd));
+	n = split(cmd, v, 16);
+	ck_assert_int_eq(policy_decide(p, &w, "snap", v, n, &machines[LL],
+	    &d, err, sizeof(err)), 0);
+	ck_assert_int_eq(d.incoming, -1);
+	ck_assert_int_eq(d.linkdest, -1);
+	ck_assert_int_eq(d.keep.n, 0);
+	decision_free(&d);
+	policy_free(p);
+}
+END_TEST
 
 static int
 is_pin(const struct decision *d, int fd)
@@ -549,13 +735,15 @@ START_TEST(t_refused_here)
 
 	ck_assert_uint_eq(policy_refused_here(p, &machines[LLC], out, 8), 0);
 	n = policy_refused_here(p, &machines[BARE], out, 8);
-	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(n, 4);
 	ck_assert_ptr_nonnull(strstr(out[0], "every push"));
 	ck_assert_ptr_nonnull(strstr(out[1], "no-overwrite"));
-	ck_assert_ptr_nonnull(strstr(out[2], "no-delete"));
+	ck_assert_ptr_nonnull(strstr(out[2], "snapshot"));
+	ck_assert_ptr_nonnull(strstr(out[3], "no-delete"));
 	n = policy_refused_here(p, &machines[LL2], out, 8);
-	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(n, 2);
 	ck_assert_ptr_nonnull(strstr(out[0], "Landlock ABI 3"));
+	ck_assert_ptr_nonnull(strstr(out[1], "snapshot"));
 	n = policy_refused_here(p, &machines[UNREAD], out, 8);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_ptr_nonnull(strstr(out[0], "every rsync request"));
@@ -640,6 +828,8 @@ make_suite_decide(void)
 	tcase_add_test(tc, t_umask);
 	tcase_add_test(tc, t_refused_here);
 	tcase_add_test(tc, t_commands);
+	tcase_add_test(tc, t_snapshot_pins);
+	tcase_add_test(tc, t_list_glob);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -116,7 +116,54 @@ static const struct {
 	{ "umask -1\n", "P:1: umask \"-1\" must be octal" },
 	{ "permit push u dir \"/d\n", "P:1: unterminated quote" },
 	{ "permit push u\x01 dir /d\n", "P:1: control character" },
+	/* snapshot and keep, and what they cannot be combined with */
+	{ "permit pull snapshot u dir /d\n", "P:1: \"snapshot\" needs "
+	    "\"push\"" },
+	{ "permit push snapshot no-overwrite u dir /d\n", "P:1: \"snapshot\" "
+	    "and \"no-overwrite\" cannot be combined" },
+	{ "permit push no-delete snapshot u dir /d\n", "P:1: \"snapshot\" "
+	    "and \"no-delete\" cannot be combined" },
+	{ "permit push snapshot snapshot u dir /d\n", "P:1: duplicate option "
+	    "\"snapshot\"" },
+	{ "permit push keep 14d daily u dir /d\n", "P:1: \"keep\" needs "
+	    "\"snapshot\"" },
+	{ "permit push snapshot keep u dir /d\n", "P:1: \"keep\" needs time "
+	    "buckets" },
+	{ "permit push snapshot keep 1d daily keep 2d daily u dir /d\n",
+	    "P:1: duplicate option \"keep\"" },
+	{ "deny keep 14d daily u\n", "P:1: option \"keep\" is not allowed in "
+	    "a deny rule" },
+	{ "permit push snapshot keep 14d u dir /d\n", "P:1: keep: " },
 };
+
+/* keep takes the words that read as buckets, never the identity. */
+START_TEST(t_snapshot_keep)
+{
+	struct policy *p = parse("permit push pull list snapshot keep 14d "
+	    "daily 8w weekly 12m monthly key nas u dir /d\n"
+	    "permit push snapshot keep 1d hourly daily dir /d\n"
+	    "permit push snapshot absolute lock u dir /d\n");
+
+	ck_assert_msg(p->nerrors == 0, "%s", p->nerrors ? p->errors[0] : "");
+	ck_assert_uint_eq(p->nrules, 3);
+	ck_assert_uint_eq(p->rules[0].opts, RO_PUSH | RO_PULL | RO_LIST |
+	    RO_SNAPSHOT);
+	ck_assert_int_eq(p->rules[0].keep.n, 3);
+	ck_assert_int_eq(p->rules[0].keep.b[0].span, 14);
+	ck_assert_int_eq(p->rules[0].keep.b[0].span_unit, 'd');
+	ck_assert_int_eq(p->rules[0].keep.b[0].unit, KEEP_DAILY);
+	ck_assert_int_eq(p->rules[0].keep.b[2].unit, KEEP_MONTHLY);
+	ck_assert_str_eq(p->rules[0].key, "nas");
+	ck_assert_str_eq(p->rules[0].ident, "u");
+	/* a user named like a bucket unit is still the identity */
+	ck_assert_int_eq(p->rules[1].keep.n, 1);
+	ck_assert_str_eq(p->rules[1].ident, "daily");
+	ck_assert_int_eq(p->rules[2].keep.n, 0);
+	ck_assert_uint_eq(p->rules[2].opts, RO_PUSH | RO_SNAPSHOT |
+	    RO_ABSOLUTE | RO_LOCK);
+	policy_free(p);
+}
+END_TEST
 
 START_TEST(t_bad)
 {
@@ -219,7 +266,8 @@ static const struct {
 
 START_TEST(t_expand)
 {
-	struct rule r = { 1, RO_PULL, NULL, "alice", (char *)expand[_i].dir, 1 };
+	struct rule r = { .permit = 1, .opts = RO_PULL, .ident = "alice",
+	    .dir = (char *)expand[_i].dir, .line = 1 };
 	char out[PATH_MAX], err[256];
 	int rv;
 
@@ -248,7 +296,8 @@ END_TEST
 
 START_TEST(t_expand_too_long)
 {
-	struct rule r = { 1, RO_PULL, NULL, "alice", "/x/%u", 1 };
+	struct rule r = { .permit = 1, .opts = RO_PULL, .ident = "alice",
+	    .dir = "/x/%u", .line = 1 };
 	char out[8], err[256];
 
 	ck_assert_int_eq(policy_expand_dir(&r, &alice, out, sizeof(out), err,
@@ -389,6 +438,7 @@ make_suite_policy(void)
 
 	tcase_add_test(tc, t_full);
 	tcase_add_test(tc, t_defaults);
+	tcase_add_test(tc, t_snapshot_keep);
 	tcase_add_loop_test(tc, t_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, t_all_errors_reported);
 	tcase_add_test(tc, t_nul_and_size);

@@ -181,6 +181,128 @@ START_TEST(t_probe)
 }
 END_TEST
 
+/*
+ * Under snapshot: every route to a file of an earlier snapshot, the
+ * newest (the --link-dest) and an older one, is refused by the kernel,
+ * and so is every change to DIRECTORY itself ("latest", a snapshot made
+ * by rsync); a new file comes into the incoming directory through the
+ * session's.  Then rshell completes the push.  The one thing the kernel
+ * lets through is the metadata of a file linked from the newest
+ * snapshot (rshell.policy(5) says so): the test holds it to that.
+ */
+static const struct {
+	const char	*op;
+	int		 want;
+} snapops[] = {
+	{ "old_open_write", NO }, { "old_truncate", NO }, { "old_unlink", NO },
+	{ "old_rmdir", NO }, { "old_rename_over", NO }, { "old_link_over", NO },
+	{ "old_link_new", NO }, { "old_rename_out", NO }, { "old_create", NO },
+	{ "old_mkdir", NO },
+	{ "new_open_write", NO }, { "new_truncate", NO }, { "new_unlink", NO },
+	{ "new_rmdir", NO }, { "new_rename_over", NO }, { "new_link_over", NO },
+	{ "new_link_new", NO }, { "new_rename_out", NO }, { "new_create", NO },
+	{ "new_mkdir", NO },
+	{ "link_new_into_incoming", OK }, { "linked_open_write", NO },
+	{ "linked_truncate", NO }, { "linked_rename_to_scratch", NO },
+	{ "link_new_to_scratch", NO }, { "link_old_into_incoming", NO },
+	{ "linked_unlink", OK }, { "linked_chmod", OK },
+	{ "latest_replace", NO }, { "latest_unlink", NO }, { "top_mkdir", NO },
+	{ "top_create", NO }, { "incoming_complete", NO },
+	{ "incoming_create_direct", NO },
+	{ "incoming_rename_new_into_place", OK },
+	{ "incoming_open_write", NO }, { "incoming_mkdir", OK },
+	{ "incoming_symlink", OK }, { "incoming_unlink", OK },
+	{ "read_old", OK }, { "write_outside", NO },
+};
+
+static const char *const snapfiles[] = { "o_write", "o_trunc", "o_unlink",
+    "o_rename", "o_over", "o_link", "o_meta" };
+
+static void
+snap_fixture(void)
+{
+	static const char *const snaps[] = { "2026-11-01T000000Z",
+	    "2026-11-02T000000Z" };
+	char rel[64];
+	size_t i, j;
+
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < NROWS(snapfiles); j++) {
+			snprintf(rel, sizeof(rel), "%s/%s", snaps[i],
+			    snapfiles[j]);
+			h_file(&fx, rel, "old\n");
+			ck_assert_int_eq(chmod(h_in(&fx, rel), 0644), 0);
+		}
+		snprintf(rel, sizeof(rel), "%s/d_rmdir", snaps[i]);
+		h_mkdir(&fx, rel);
+	}
+	ck_assert_int_eq(symlink("2026-11-02T000000Z", h_in(&fx, "latest")),
+	    0);
+	h_mkdir(&fx, "../outside");
+}
+
+/* Each snapshot holds what it held, with its modes but for o_meta's. */
+static void
+snap_intact(const char *snap, mode_t meta)
+{
+	char rel[64];
+	struct stat st;
+	size_t j;
+
+	for (j = 0; j < NROWS(snapfiles); j++) {
+		snprintf(rel, sizeof(rel), "%s/%s", snap, snapfiles[j]);
+		ck_assert_msg(h_file_is(h_in(&fx, rel), "old\n"), "%s", rel);
+		ck_assert_int_eq(stat(h_in(&fx, rel), &st), 0);
+		ck_assert_uint_eq(st.st_mode & 07777, strcmp(snapfiles[j],
+		    "o_meta") == 0 ? meta : 0644);
+	}
+	snprintf(rel, sizeof(rel), "%s/d_rmdir", snap);
+	ck_assert_int_eq(access(h_in(&fx, rel), F_OK), 0);
+	snprintf(rel, sizeof(rel), "%s/n_file", snap);
+	ck_assert_int_eq(access(h_in(&fx, rel), F_OK), -1);
+	snprintf(rel, sizeof(rel), "%s/n_link", snap);
+	ck_assert_int_eq(access(h_in(&fx, rel), F_OK), -1);
+}
+
+START_TEST(t_snapshot_probe)
+{
+	char link[64], rel[64], *name;
+	struct h_res r;
+	ssize_t n;
+	size_t i;
+
+	h_write(fx.policy, "rsync %s\nlog %s\npermit push snapshot root dir "
+	    "%s\n", probe(), fx.log, fx.d);
+	snap_fixture();
+	h_rshell_c(&r, &fx, "rsync --server " CAPS " . /", NULL);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	for (i = 0; i < NROWS(snapops); i++)
+		ck_assert_msg(result(r.out, snapops[i].op) == snapops[i].want,
+		    "%s was %s by the kernel", snapops[i].op,
+		    snapops[i].want == OK ? "refused" : "allowed");
+	snap_intact("2026-11-01T000000Z", 0644);
+	snap_intact("2026-11-02T000000Z", 0604);
+	/* completed: the exit line names the snapshot, latest points at it */
+	ck_assert(h_log_find(fx.log, 0, "event", "exit", "status", "0",
+	    "snapshot", "~2026-", NULL) == 1);
+	ck_assert_ptr_nonnull(name = h_log_field(fx.log, 1, "snapshot"));
+	ck_assert_int_eq(access(h_in(&fx, ".incoming"), F_OK), -1);
+	ck_assert_int_gt(n = readlink(h_in(&fx, "latest"), link,
+	    sizeof(link) - 1), 0);
+	link[n] = '\0';
+	ck_assert_str_eq(link, name);
+	snprintf(rel, sizeof(rel), "%s/n_renamed", name);
+	ck_assert(h_file_is(h_in(&fx, rel), "new\n"));
+	snprintf(rel, sizeof(rel), "%s/l_new", name);
+	ck_assert_int_eq(access(h_in(&fx, rel), F_OK), -1);
+	ck_assert_int_eq(access(h_in(&fx, "n_top"), F_OK), -1);
+	ck_assert_int_eq(access(h_top(&fx, "outside/n_file"), F_OK), -1);
+	no_tmpdir_left();
+	free(name);
+	h_res_free(&r);
+}
+END_TEST
+
 /* A temporary directory a killed session left is removed by the next. */
 START_TEST(t_stale_tmpdir)
 {
@@ -286,15 +408,16 @@ make_suite_wall(void)
 	TCase *tc;
 
 	if (wall_abi() < WALL_ABI_CREATE) {
-		h_skipped("wall", NKINDS + 1 + NREALS);
+		h_skipped("wall", NKINDS + 2 + NREALS);
 		return s;
 	}
 	if ((tc = h_root_tcase(s, "probe", setup, teardown)) == NULL) {
-		h_skipped("wall", NKINDS + 1 + NREALS);
+		h_skipped("wall", NKINDS + 2 + NREALS);
 		return s;
 	}
 	tcase_add_loop_test(tc, t_probe, 0, sizeof(kinds) / sizeof(kinds[0]));
 	tcase_add_test(tc, t_stale_tmpdir);
+	tcase_add_test(tc, t_snapshot_probe);
 	tcase_add_loop_test(tc, t_real, 0, sizeof(reals) / sizeof(reals[0]));
 	return s;
 }

@@ -155,6 +155,47 @@ if [ -e "$pwned" ]; then
 	exit 1
 fi
 
+# ---- snapshots ---------------------------------------------------------------
+
+step "Snapshots: every push a dated snapshot that a stolen key cannot destroy"
+install -d -o "$IT_USER" -g "$IT_USER" -m 0755 "$B/nas"
+it_key nas "$IT_USER" 'restrict,command="key=nas"'
+snaprule="permit push pull list snapshot keep 14d daily 8w weekly key nas $IT_USER dir $B/nas"
+{ cat "$it_tmp/etc/policy"; echo "$snaprule"; } >"$it_tmp/policy.new"
+it_policy <"$it_tmp/policy.new"
+note "a third key, \"nas\", and one more rule:"
+note "  $snaprule"
+home=$it_tmp/src/home
+mkdir -p "$home/docs" "$it_tmp/src/empty"
+echo "chapter 1" >"$home/thesis.txt"
+cp -a /usr/share/doc/rsync/. "$home/docs/" 2>/dev/null || cp -a /etc/os-release "$home/docs/"
+show "rsync -a ~/ $R:                  # with the nas key" \
+    push nas -a "$home/" : || exit 1
+echo "chapter 2" >>"$home/thesis.txt"
+show "rsync -a ~/ $R:                  # a day later" \
+    push nas -a "$home/" : || exit 1
+s1=$(ls "$B/nas" | grep -m1 '^2')
+s2=$(readlink "$B/nas/latest")
+note "two snapshots; what did not change is one file in both:"
+note "  $(stat -c '%i %n' "$B/nas/$s1/docs/$(ls "$home/docs" | head -n 1)" | sed "s|$B/nas/||")"
+note "  $(stat -c '%i %n' "$B/nas/$s2/docs/$(ls "$home/docs" | head -n 1)" | sed "s|$B/nas/||")"
+show "ssh $R ls -l" it_ssh nas ls -l
+note "the laptop is stolen, and the thief tries to rewrite history:"
+show "rsync -a --delete empty/ $R:    # delete everything" \
+    push nas -a --delete "$it_tmp/src/empty/" :
+note "that only made a new, empty snapshot; the earlier ones are whole:"
+show "ssh $R du -s $s1 $s2 latest/" it_ssh nas du -s "$s1" "$s2" latest/
+echo "garbage" >"$it_tmp/src/thesis.txt"
+show "rsync -a --inplace thesis.txt $R:$s2/thesis.txt   # overwrite in place" \
+    it_rsync nas -a --inplace "$it_tmp/src/thesis.txt" ":$s2/thesis.txt"
+show "rsync -a --link-dest=../$s1 empty/ $R:" \
+    it_rsync nas -a --link-dest="../$s1" "$it_tmp/src/empty/" :
+note "(a modified client that tries anyway meets the kernel: see rshell.policy(5))"
+show "rsync -a $R:$s2/ ~/restore/      # restore the day before the theft" \
+    it_rsync nas -a ":$s2/" "$it_tmp/restore/" || exit 1
+show "diff -r ~/ ~/restore/" diff -r "$home" "$it_tmp/restore" || exit 1
+note "identical: chapter 2 is back"
+
 # ---- 7. the log --------------------------------------------------------------
 
 step "7/7 The log: one line per attempt, one more when a command ends"

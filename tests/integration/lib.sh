@@ -491,7 +491,7 @@ log_wellformed()
 	local bad
 	[ ! -s "$IT_LOG" ] || [ "$(tail -c 1 "$IT_LOG" | od -An -c | tr -d ' ')" = '\n' ] ||
 		fail "the log does not end with a newline"
-	bad=$(grep -Evn '^time=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z event=(permit|deny|exit|error) pid=[0-9]+( [a-z_]+=([^ "=]+|"([^"\\]|\\.)*"))*$' "$IT_LOG") || true
+	bad=$(grep -Evn '^time=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z event=(permit|deny|exit|error|prune) pid=[0-9]+( [a-z_]+=([^ "=]+|"([^"\\]|\\.)*"))*$' "$IT_LOG") || true
 	[ -z "$bad" ] || { printf '%s\n' "$bad" | head; fail "malformed log lines"; }
 }
 

@@ -59,6 +59,7 @@ scenarios=(
 	"clients	--rsync-path=/usr/bin/rsync, host:~/x/, openrsync's command line with -8"
 	"sftp	sftp and scp are refused, and logged; what their users see"
 	"rotation	logrotate while sessions run: every line in one file, rshell-report joins a permit in .1 to its exit"
+	"snapshot	three pushes make three snapshots sharing unchanged files; --delete, an interrupted push resumed, pulls and listings of snapshots"
 	"outside	nothing written outside, the log well formed"
 )
 for want in "$@"; do
@@ -83,7 +84,7 @@ mkdirs()
 	done
 }
 
-mkdirs "$B/laptop" "$B/ro" "$B/munge" "$B/fs" "$B/$IT_USER/conc"
+mkdirs "$B/laptop" "$B/ro" "$B/munge" "$B/fs" "$B/$IT_USER/conc" "$B/snap"
 for i in $(seq -f %02g 1 8); do
 	mkdirs "$B/k$i"
 done
@@ -104,6 +105,7 @@ it_key pinned "$IT_USER" "restrict,command=\"rsync --server -ulogDtprz . $B/$IT_
 it_key ro "$IT_USER" 'restrict,command="key=ro"'
 it_key munge "$IT_USER" 'restrict,command="key=munge"'
 it_key fs "$IT_USER" 'restrict,command="key=fs"'
+it_key snap "$IT_USER" 'restrict,command="key=snap"'
 for i in $(seq -f %02g 1 8); do
 	it_key "k$i" "$IT_USER" "restrict,command=\"key=k$i\""
 done
@@ -119,6 +121,7 @@ permit push pull list key laptop $IT_USER dir $B/laptop
 permit pull list key ro $IT_USER dir $B/ro
 permit push pull list munge-links key munge $IT_USER dir $B/munge
 permit push pull list fake-super key fs $IT_USER dir $B/fs
+permit push pull list snapshot key snap $IT_USER dir $B/snap
 EOF
 	for i in $(seq -f %02g 1 8); do
 		echo "permit push pull list key k$i $IT_USER dir $B/k$i"
@@ -1002,6 +1005,112 @@ sc_rotation()
 	    cut -d: -f2 | awk '{ s += $1 } END { print s }')
 	[ "$n" -ge 1 ] || fail "over the new file alone, no exit lacks its permit"
 	"$rep" "$old" "$new" | sed 's/^/  /'
+# wait_for SECONDS CMD...: until CMD succeeds (state, not time, is tested).
+wait_for()
+{
+	local n=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+exit_logged() { grep -F 'event=exit ' "$IT_LOG" | grep -qF " pid=$1 "; }
+
+sc_snapshot()
+{
+	local d=$B/snap t=$S/snaptree e=$S/snapempty s1 s2 s3 s4 pid bg
+
+	cp -a "$S/small" "$t"
+	head -c 8M /dev/urandom >"$t/big.bin"
+	cp -a "$t" "$S/snaptree.1"
+
+	# Three pushes, three snapshots; latest is the newest.
+	expect_success it_rsync snap -a "$t/" :
+	s1=$(readlink "$d/latest")
+	same_tree "$t" "$d/$s1"
+	log_session permit 0 'key=snap' ' . .'
+	log_has 'event=exit' "snapshot=$s1"
+	echo "changed" >>"$t/a.txt"
+	log_mark
+	expect_success it_rsync snap -a "$t/" :
+	s2=$(readlink "$d/latest")
+	[ "$s2" \> "$s1" ] || fail "second snapshot $s2 not after $s1"
+	same_tree "$t" "$d/$s2"
+	[ "$(stat -c %i "$d/$s1/big.bin")" = "$(stat -c %i "$d/$s2/big.bin")" ] ||
+		fail "the unchanged big.bin was copied, not linked"
+	[ "$(stat -c %i "$d/$s1/sub/c.txt")" = "$(stat -c %i "$d/$s2/sub/c.txt")" ] ||
+		fail "the unchanged sub/c.txt was copied, not linked"
+	[ "$(stat -c %i "$d/$s1/a.txt")" != "$(stat -c %i "$d/$s2/a.txt")" ] ||
+		fail "the changed a.txt is a link into the old snapshot"
+	log_has 'event=exit' 'status=0' "snapshot=$s2"
+
+	# --delete of everything: the new snapshot is empty, the others whole.
+	mkdir "$e"
+	log_mark
+	expect_success it_rsync snap -a --delete "$e/" :
+	s3=$(readlink "$d/latest")
+	[ "$s3" \> "$s2" ] || fail "third snapshot $s3 not after $s2"
+	[ -z "$(ls -A "$d/$s3")" ] || fail "$s3 is not empty"
+	same_tree "$S/snaptree.1" "$d/$s1"
+	same_tree "$t" "$d/$s2"
+
+	# History cannot be rewritten: the server links by itself, nothing
+	# is written in place, and a path named like a snapshot is a new
+	# directory inside the new snapshot.
+	log_mark
+	expect_refused it_rsync snap -a --link-dest="../$s1" "$t/" :
+	stderr_has 'links against the previous snapshot by itself'
+	expect_refused it_rsync snap -a --inplace "$t/" :
+	log_session deny - 'key=snap' 'reason="--link-dest is not allowed by the snapshot policy'
+	log_session deny - 'key=snap' 'reason="--inplace is not allowed by the snapshot policy'
+	[ -z "$(log_grep 'event=permit ')" ] || fail "a refused push ran"
+	absent "$d/.incoming"
+	expect_success it_rsync snap -a --delete "$e/" ":$s1/"
+	same_tree "$S/snaptree.1" "$d/$s1"
+	s4=$(readlink "$d/latest")
+	[ -d "$d/$s4/$s1" ] || fail "the push to $s1/ is not inside $s4"
+
+	# An interrupted push leaves .incoming; a second push meanwhile is
+	# refused (the lock); the next push resumes into it and completes.
+	head -c 32M /dev/urandom >"$t/zz-large.bin"
+	log_mark
+	# timeout passes the kill below on to the client
+	timeout 300 rsync -e "$(it_sshcmd snap)" -a --bwlimit=2m "$t/" \
+	    "$IT_HOST:" >"$it_tmp/out/bg.out" 2>&1 &
+	bg=$!
+	wait_for 60 test -e "$d/.incoming/a.txt" ||
+		fail "the slow push did not start"
+	expect_refused it_rsync snap -a "$t/" :
+	stderr_has 'locked by another push'
+	pid=$(log_field "$(log_grep 'event=permit ' 'bwlimit')" pid)
+	kill "$bg"
+	wait "$bg" || true
+	wait_for 60 exit_logged "$pid" || fail "the killed push logged no exit"
+	[ -d "$d/.incoming" ] || fail "the interrupted push left no .incoming"
+	[ "$(readlink "$d/latest")" = "$s4" ] || fail "latest moved"
+	log_lacks 'event=exit' "pid=$pid " 'snapshot='
+	log_mark
+	expect_success it_rsync snap -a "$t/" :
+	log_has 'event=exit' 'status=0' 'resumed=yes' 'snapshot='
+	s4=$(readlink "$d/latest")
+	same_tree "$t" "$d/$s4"
+	absent "$d/.incoming"
+
+	# Pulls and listings see the snapshots, read-only.
+	log_mark
+	expect_success it_rsync snap -a :latest/ "$C/snap-restore/"
+	same_tree "$t" "$C/snap-restore"
+	expect_success it_rsync snap -a ":$s1/sub/" "$C/snap-old/"
+	same_tree "$S/snaptree.1/sub" "$C/snap-old"
+	expect_success it_ssh snap ls
+	stdout_has "$s1"
+	stdout_has latest
+	expect_success it_ssh snap du -s "$s1" "$s2"
+	stdout_has "$s2"
+	log_session permit 0 'key=snap' 'cmd=ls'
 }
 
 sc_outside()

@@ -35,7 +35,9 @@ trap 'rm -rf "$D"' EXIT INT TERM
 chmod 0755 "$D"
 mkdir -p "$D/srv/root/laptop" "$D/srv/nobody" "$D/srv/laptop" "$D/srv/ro" \
     "$D/srv/all" "$D/srv/root/prev" "$D/bin" \
-    "$D/srv/paths/t1/sub" "$D/srv/paths/c" "$D/srv/paths/snap"
+    "$D/srv/paths/t1/sub" "$D/srv/paths/c" "$D/srv/paths/snap" \
+    "$D/srv/snap/2026-11-01T000000Z/home" "$D/srv/snap/2026-11-02T000000Z/home"
+ln -s 2026-11-02T000000Z "$D/srv/snap/latest"
 : > "$D/srv/root/laptop/file.txt"
 : > "$D/srv/paths/f"
 : > "$D/srv/paths/list"
