@@ -196,6 +196,56 @@ START_TEST(t_exit)
 END_TEST
 
 /*
+ * After a completed push, retention removes what keep no longer keeps,
+ * one prune line each, and nothing else: not a symlink named like a
+ * snapshot (nor what it leads to), not a name that only looks like one.
+ */
+START_TEST(t_prune)
+{
+	static const char *const old[] = { "2020-01-01T000000Z",
+	    "2020-01-02T000000Z", "2021-06-01T120000Z" };
+	char names[8][SNAP_NAMELEN + 1], *snap, target[PATH_MAX];
+	struct h_res r;
+	size_t i;
+	int at;
+
+	for (i = 0; i < NROWS(old); i++)
+		h_file(&fx, rel(old[i], "sub/f"), "old\n");
+	h_file(&fx, "2020-01-03T000000Z-not/f", "kept\n");
+	ck_assert(mkdir(h_top(&fx, "outside"), 0755) == 0);
+	h_write(h_top(&fx, "outside/f"), "outside\n");
+	ck_assert(symlink(h_path(target, fx.top, "outside"),
+	    h_in(&fx, "2019-01-01T000000Z")) == 0);
+	h_script(fx.rsync, "exit 0\n");
+	h_policy(&fx, "permit push snapshot keep 2d daily root dir %s\n",
+	    fx.d);
+	h_rshell_c(&r, &fx, PUSH, NULL);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(snap = h_log_field(fx.log, 1, "snapshot"));
+	/* what is left by those names: the symlink, and the new snapshot */
+	ck_assert_uint_eq(snapshots(names, 8), 2);
+	ck_assert_str_eq(names[0], "2019-01-01T000000Z");
+	ck_assert_str_eq(names[1], snap);
+	latest_is(snap);
+	for (i = 0; i < NROWS(old); i++) {
+		ck_assert_msg(access(h_in(&fx, old[i]), F_OK) == -1,
+		    "%s was kept", old[i]);
+		at = h_log_find(fx.log, 0, "event", "prune", "snapshot", old[i],
+		    NULL);
+		ck_assert_msg(at != -1, "no prune line for %s", old[i]);
+	}
+	ck_assert_int_eq(h_log_find(fx.log, 0, "event", "prune", "snapshot",
+	    "2019-01-01T000000Z", NULL), -1);
+	ck_assert_int_eq(h_log_find(fx.log, 0, "event", "error", NULL), -1);
+	ck_assert(h_file_is(h_in(&fx, "2019-01-01T000000Z/f"), "outside\n"));
+	ck_assert(h_file_is(h_in(&fx, "2020-01-03T000000Z-not/f"),
+	    "kept\n"));
+	free(snap);
+	h_res_free(&r);
+}
+END_TEST
+
+/*
  * An interrupted push leaves .incoming; the next resumes into it, after
  * rshell has unlinked what the first linked from the snapshot before
  * (an honest rsync would otherwise set its mode and times in place, in
@@ -321,6 +371,7 @@ make_suite_snapshot(void)
 	tcase_add_loop_test(tc, t_refused, 0, NREFUSED);
 	tcase_add_loop_test(tc, t_exit, 0, NEXITS);
 	tcase_add_test(tc, t_resume);
+	tcase_add_test(tc, t_prune);
 	tcase_add_test(tc, t_real);
 	return s;
 }
