@@ -1005,6 +1005,8 @@ sc_rotation()
 	    cut -d: -f2 | awk '{ s += $1 } END { print s }')
 	[ "$n" -ge 1 ] || fail "over the new file alone, no exit lacks its permit"
 	"$rep" "$old" "$new" | sed 's/^/  /'
+}
+
 # wait_for SECONDS CMD...: until CMD succeeds (state, not time, is tested).
 wait_for()
 {
