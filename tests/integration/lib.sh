@@ -253,7 +253,8 @@ it_setup()
 {
 	local src=$1 plain=${2:-} c
 	[ "$(id -u)" = 0 ] || it_die "must run as root"
-	for c in /usr/sbin/sshd ssh ssh-keygen rsync useradd ss pgrep flock make; do
+	for c in /usr/sbin/sshd ssh ssh-keygen sftp scp rsync useradd ss pgrep \
+	    flock make; do
 		command -v "$c" >/dev/null || it_die "$c is missing"
 	done
 	exec 9>"$IT_LOCK" || it_die "cannot open $IT_LOCK"
