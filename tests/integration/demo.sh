@@ -81,9 +81,13 @@ else
 		note "(openssh-server also enables the system's own sshd," \
 		    "as Debian does by default)" ;;
 	esac
+	# What the demo and the tests use, and not what the packages only
+	# recommend (on a minimal system, openssh-server's would bring
+	# systemd).
 	# shellcheck disable=SC2086
 	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq $missing; } 2>&1 | indent
+	    apt-get install -y -qq --no-install-recommends $missing; } 2>&1 |
+	    indent
 	[ "${PIPESTATUS[0]}" = 0 ] || { echo "installing$missing failed" >&2; exit 1; }
 fi
 
