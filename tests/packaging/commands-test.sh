@@ -7,24 +7,25 @@
 # command.  Also: the README lists those packages and the set-up commands
 # that CI runs, and demo.sh started by sh goes on under bash.
 #
-#	tests/packaging/commands-test.sh
+#	tests/packaging/commands-test.sh [LIST]
 #
-# Runs as any user; without dpkg (not Debian) the package checks are
-# skipped.
+# LIST (default tests/integration/packages) is for the test's own check
+# that a list without iproute2 is caught.  Runs as any user;
+# without dpkg (not Debian) the package checks are skipped.
 # shellcheck disable=SC2016
 # (SC2016: the $ in single quotes are make's and the scripts', not ours.)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/packaging
-list=$top/tests/integration/packages
+list=${1:-$top/tests/integration/packages}
 n=0 failed=0 skipped=0
 tmp=$(mktemp -d /tmp/rshell-commands.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - $1 # skip $2"; }
+ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
+notok() { n=$((n + 1)); failed=$((failed + 1)); printf 'not ok %d - %s\n' "$n" "$1"; }
+skip() { n=$((n + 1)); skipped=$((skipped + 1)); printf 'ok %d - %s # skip %s\n' "$n" "$1" "$2"; }
 
 pkgs=$(sed 's/#.*//' "$list" | tr -s ' \t\n' '   ')
 pkgs=${pkgs# }
@@ -87,6 +88,36 @@ if [ "$rc" = 0 ] && [ "$(printf '%s\n' "$got" | sed -n 1p)" = "usage: demo.sh [-
 else
 	notok "$sh demo.sh -h: status $rc: $got"
 fi
+
+# ---- the reader of scripts ----------------------------------------------
+
+# commands.awk on snippets: SCRIPT => the commands it runs, in order (the
+# caller drops functions and builtins).  "\n" in SCRIPT is a new line.
+while IFS= read -r row; do
+	script=${row% => *}
+	want=${row##* => }
+	printf '%b\n' "$script" >"$tmp/snippet"
+	got=$(awk -f "$here/commands.awk" "$tmp/snippet" | tr '\n' ' ')
+	got=${got% }
+	if [ "$got" = "$want" ]; then
+		ok "commands.awk: $script"
+	else
+		notok "commands.awk: $script: got '$got', want '$want'"
+	fi
+done <<'EOF'
+x=$(foo -a "$(bar)") => foo bar
+echo "not (a command; no) | nor this" => echo
+timeout 5 baz | qux 2>&1 >/dev/null && quux => timeout baz qux quux
+case $a in\n-h | --help) one ;;\nlist-check) two ;;\nesac; three => one two three
+cat <<END\nnotcmd; nor this\nEND\nafter => cat after
+awk '\n  { notcmd }\n' file; sed "1\n;p" file => awk sed
+env -u TZ LC_ALL=C ls -l => env ls
+command -v absent >/dev/null || fallback => fallback
+for c in first second; do\n\tcommand -v "$c" >/dev/null || die\ndone => first second die
+local v=() w; echo $((1 + (2))) # comment; notcmd => echo
+f() { g; }; exec 9>file; a=1 b=2 h 2>&1 \\\n  arg; { i; } => f g exec h i
+if [ -n "${x#*#}" ]; then j; elif k; then :; else l; fi => j k l
+EOF
 
 # ---- the commands --------------------------------------------------------
 
@@ -223,6 +254,21 @@ else
 			notok "$c (${cands%% *}): $pkg is neither minimal nor in tests/integration/packages"
 		fi
 	done <"$tmp/paths"
+fi
+
+# The check itself: with the list as it was before ss was known to be
+# needed, ss is caught.  (procps comes with openssh-server anyway.)
+if [ $# = 0 ] && command -v dpkg-query >/dev/null; then
+	grep -v '^iproute2' "$list" >"$tmp/short"
+	"$0" "$tmp/short" >"$tmp/short.out" 2>&1
+	rc=$?
+	if [ "$rc" != 0 ] &&
+	    grep -q '^not ok [0-9]* - ss (.*): iproute2 is neither' "$tmp/short.out"; then
+		ok "a list without iproute2 fails on ss"
+	else
+		notok "a list without iproute2 is not caught (status $rc)"
+		sed 's/^/#	/' "$tmp/short.out"
+	fi
 fi
 
 echo "packages: $((n - failed - skipped)) passed, $failed failed, $skipped skipped"

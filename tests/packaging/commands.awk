@@ -123,7 +123,8 @@ function scan(line,    i, c, n, m, rest, w)
 		} else
 			emit(c)
 	}
-	emit(" \n ")
+	if (stk[sp] == "C")	# a new line inside quotes separates nothing
+		emit(" \n ")
 }
 
 BEGIN { sp = 1; stk[1] = "C"; depth[1] = 0; heredoc = ""; inbody = "" }
