@@ -49,8 +49,8 @@ LIBS_A     = rshell/librshell.a policy/libpolicy.a
 TEST_SRC   = $(sort $(wildcard tests/test_*.c))
 SUITES     = $(patsubst tests/test_%.c,%,$(TEST_SRC))
 
-.PHONY: all check unit-check unit-check-asan policy-check integration-check \
-        bench demo install uninstall clean deb dist fuzz FORCE
+.PHONY: all check packages-check unit-check unit-check-asan policy-check \
+        integration-check bench demo install uninstall clean deb dist fuzz FORCE
 
 all: rshell/rshell rshell/rshell-report
 
@@ -167,9 +167,15 @@ policy-check: rshell/rshell
 integration-check: rshell/rshell rshell/rshell-report
 	$(call result,$@) tests/integration/run.sh $(CURDIR)/rshell/rshell $(SCENARIOS)
 
+# Every command the tests and the build run comes from a package that make
+# demo installs (tests/integration/packages) or from a minimal Debian.
+packages-check:
+	$(call result,$@) tests/packaging/commands-test.sh
+
 # Every part runs, also after one has failed, and the last line sums them
 # all (tests/summary.sh), which fails if anything failed.
-CHECK_PARTS = unit-check unit-check-asan policy-check integration-check
+CHECK_PARTS = packages-check unit-check unit-check-asan policy-check \
+              integration-check
 check:
 	@r=$$(mktemp -d /tmp/rshell-check.XXXXXX) || exit 1; \
 	trap 'rm -rf "$$r"' EXIT; trap 'exit 130' INT TERM; \

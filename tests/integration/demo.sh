@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Started as "sh demo.sh" (dash on Debian), it goes on under bash, which every
+# Debian system has: the rest is bash.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 #
 # make demo: the whole job in a minute, on a Debian 12 machine, as root.
 # Installs what is missing, builds rshell, makes a throwaway account whose
@@ -6,12 +9,27 @@
 # backup, lists it, shows attacks being refused and the log lines they left,
 # and removes everything again.  The machine's own sshd is not touched.
 #
+# usage: demo.sh [-h]
+#	The packages it installs when they are missing are those of
+#	tests/integration/packages, which are also all that "make check"
+#	needs.
+#
 # shellcheck source-path=SCRIPTDIR
 
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+
+case ${1:-} in
+-h | --help)
+	sed -n 's/^# \{0,1\}//; /^usage:/,/^$/{/^$/d; p; }' "$0"
+	exit 0 ;;
+"") ;;
+*)
+	echo "usage: $0 [-h]" >&2
+	exit 2 ;;
+esac
 
 if [ "$(id -u)" != 0 ]; then
 	echo "make demo needs root: it installs packages, creates a throwaway" \
@@ -44,7 +62,9 @@ show()
 # ---- 1. packages ----------------------------------------------------------
 
 step "1/7 Packages"
-need="gcc make libc6-dev pkg-config libbsd-dev check rsync openssh-server openssh-client"
+need=$(sed 's/#.*//' "$here/packages" | tr -s ' \t\n' ' ')
+need=${need# }
+need=${need% }
 missing=
 for p in $need; do
 	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null |
@@ -61,9 +81,13 @@ else
 		note "(openssh-server also enables the system's own sshd," \
 		    "as Debian does by default)" ;;
 	esac
+	# What the demo and the tests use, and not what the packages only
+	# recommend (on a minimal system, openssh-server's would bring
+	# systemd).
 	# shellcheck disable=SC2086
 	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq $missing; } 2>&1 | indent
+	    apt-get install -y -qq --no-install-recommends $missing; } 2>&1 |
+	    indent
 	[ "${PIPESTATUS[0]}" = 0 ] || { echo "installing$missing failed" >&2; exit 1; }
 fi
 

@@ -64,12 +64,18 @@ it_reap()
 }
 
 # Stop whatever still runs as a throwaway account (sessions whose client
-# went away), by pid, so that userdel can remove it.
+# went away), by pid, so that userdel can remove it.  pgrep sees every
+# process of the kernel: in a chroot (CI's fresh root) the account's uid may
+# belong to someone else outside, so only processes whose root is ours.
 it_kill_user()
 {
-	local pids sig i
+	local pids p sig i
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		pids=$(pgrep -u "$1" 2>/dev/null) || return 0
+		pids=
+		for p in $(pgrep -u "$1" 2>/dev/null); do
+			[ "/proc/$p/root" -ef / ] && pids="$pids $p"
+		done
+		[ -n "$pids" ] || return 0
 		sig=TERM
 		[ "$i" -gt 5 ] && sig=KILL
 		# shellcheck disable=SC2086
@@ -247,7 +253,8 @@ it_setup()
 {
 	local src=$1 plain=${2:-} c
 	[ "$(id -u)" = 0 ] || it_die "must run as root"
-	for c in /usr/sbin/sshd ssh ssh-keygen rsync useradd ss flock make; do
+	for c in /usr/sbin/sshd ssh ssh-keygen sftp scp rsync useradd ss pgrep \
+	    flock make; do
 		command -v "$c" >/dev/null || it_die "$c is missing"
 	done
 	exec 9>"$IT_LOCK" || it_die "cannot open $IT_LOCK"

@@ -289,16 +289,6 @@ sc_classic()
 	log_session deny - ' key=- ' 'cmd="key=laptop"'
 }
 
-xattr_get()
-{
-	if command -v getfattr >/dev/null; then
-		getfattr --absolute-names --only-values -n "$2" "$1"
-	else
-		python3 -c 'import os, sys
-sys.stdout.write(os.getxattr(sys.argv[1], sys.argv[2]).decode())' "$1" "$2"
-	fi
-}
-
 sc_fakesuper()
 {
 	local f=$S/fs st
@@ -313,17 +303,13 @@ sc_fakesuper()
 	log_session permit 0 'key=fs' '--fake-super'
 	[ "$(stat -c %U "$B/fs/dir/file")" = "$IT_USER" ] ||
 		fail "the stored file is not owned by $IT_USER"
-	if command -v getfattr >/dev/null || command -v python3 >/dev/null; then
-		st=$(xattr_get "$B/fs/dir/file" user.rsync.%stat) ||
-			fail "no user.rsync.%stat on the stored file"
-		echo "user.rsync.%stat: $st"
-		case $st in
-		*1234:5678*) ;;
-		*) fail "the xattr does not record 1234:5678" ;;
-		esac
-	else
-		echo "# no getfattr or python3: the xattr is checked by the pull only"
-	fi
+	st=$(getfattr --absolute-names --only-values -n user.rsync.%stat \
+	    "$B/fs/dir/file") || fail "no user.rsync.%stat on the stored file"
+	echo "user.rsync.%stat: $st"
+	case $st in
+	*1234:5678*) ;;
+	*) fail "the xattr does not record 1234:5678" ;;
+	esac
 
 	log_mark
 	expect_success it_rsync fs -a --numeric-ids : "$C/fs-pulled/"
