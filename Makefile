@@ -42,7 +42,7 @@ TEST_SRC   = $(sort $(wildcard tests/test_*.c))
 SUITES     = $(patsubst tests/test_%.c,%,$(TEST_SRC))
 
 .PHONY: all check unit-check unit-check-asan policy-check integration-check \
-        bench demo install uninstall clean deb fuzz
+        bench demo install uninstall clean deb fuzz fuzz-build
 
 all: rshell/rshell
 
@@ -145,22 +145,42 @@ check:
 	done; \
 	tests/summary.sh $$r $(CHECK_PARTS)
 
-# libFuzzer harnesses (clang): each a pure function of its input.
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-             -Ipolicy -Irshell $(BSD_CFLAGS)
-FUZZERS = tests/fuzz/fuzz_words tests/fuzz/fuzz_rsyncargs tests/fuzz/fuzz_policy \
-          tests/fuzz/fuzz_confine tests/fuzz/fuzz_protargs
-fuzz: $(FUZZERS)
-tests/fuzz/fuzz_words: tests/fuzz/fuzz_words.c rshell/words.c
-	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_rsyncargs: tests/fuzz/fuzz_rsyncargs.c policy/rsyncargs.c
-	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c policy/confine.c
-	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_confine: tests/fuzz/fuzz_confine.c policy/confine.c tests/pathprop.c
-	clang $(FUZZ_FLAGS) -Itests -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_protargs: tests/fuzz/fuzz_protargs.c rshell/protargs.c rshell/words.c
-	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
+# libFuzzer harnesses (clang).  Every harness is tests/fuzz/NAME.c, linked
+# against the whole library built once more for fuzzing (tests/fuzz/build/:
+# the linker takes only what the harness uses) and the test support it
+# may need (pathprop, logfmt).  Adding one is its name in FUZZERS and a seed
+# corpus in tests/fuzz/corpus/NAME/.  make fuzz replays every input kept in
+# tests/fuzz/regress/NAME/, then fuzzes each harness for FUZZ_SECONDS
+# (tests/fuzz/run.sh); any crash, leak, timeout or undefined behaviour
+# fails it, and the input is kept in tests/fuzz/regress/NAME/.
+FUZZERS = fuzz_words fuzz_rsyncargs fuzz_policy fuzz_confine fuzz_protargs \
+          fuzz_logesc
+FUZZ_SECONDS ?= 20
+FUZZ_SEED ?=
+FUZZ_CC ?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) $(WARN) \
+             $(RSHELL_CPPFLAGS) -Itests $(BSD_CFLAGS)
+FUZZ_LIBS ?= $(BSD_LIBS)
+FUZZ_LIB_SRC = $(LIB_SRC) tests/pathprop.c tests/logfmt.c
+FUZZ_LIB_OBJ = $(patsubst %.c,tests/fuzz/build/%.o,$(FUZZ_LIB_SRC))
+FUZZ_BIN = $(addprefix tests/fuzz/,$(FUZZERS))
+
+tests/fuzz/build/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+tests/fuzz/build/libfuzz.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_LIB_OBJ)
+
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/build/libfuzz.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< \
+	    tests/fuzz/build/libfuzz.a $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN)
+	FUZZ_SEED=$(FUZZ_SEED) tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 bench: rshell/rshell
 	tests/bench/run.sh $(CURDIR)/rshell/rshell
@@ -194,7 +214,8 @@ deb:
 clean:
 	rm -rf dist
 	rm -f rshell/rshell $(LIBS_A) tests/unit tests/unit-asan tests/wallprobe \
-	    tests/rshell-asan tests/rshell-nopolicy tests/suites.inc $(FUZZERS)
+	    tests/rshell-asan tests/rshell-nopolicy tests/suites.inc $(FUZZ_BIN)
+	rm -rf tests/fuzz/build
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 
--include $(wildcard rshell/*.d policy/*.d tests/*.d)
+-include $(wildcard rshell/*.d policy/*.d tests/*.d tests/fuzz/build/*/*.d tests/fuzz/*.d)
