@@ -154,7 +154,7 @@ check:
 # (tests/fuzz/run.sh); any crash, leak, timeout or undefined behaviour
 # fails it, and the input is kept in tests/fuzz/regress/NAME/.
 FUZZERS = fuzz_words fuzz_rsyncargs fuzz_policy fuzz_confine fuzz_protargs \
-          fuzz_logesc
+          fuzz_logesc fuzz_listargs fuzz_decide
 FUZZ_SECONDS ?= 20
 FUZZ_SEED ?=
 FUZZ_CC ?= clang
