@@ -185,9 +185,10 @@ check_word(const struct decision *d, const char *w, int operand)
 	if (!operand && strncmp(w, "--", 2) == 0 && (p = strchr(w, '=')) !=
 	    NULL)
 		v = p + 1;
-	if ((p = strstr(v, "/proc/self/fd/")) != NULL) {
-		if (p != v)
-			fail("a descriptor inside a word", w);
+	/* A relative path (rsync -R) is the client's, beneath the working
+	   directory, DIRECTORY: only an absolute one names a descriptor. */
+	if (strncmp(v, "/proc/self/fd/", 14) == 0) {
+		p = v;
 		fd = strtol(p + 14, &end, 10);
 		if (end == p + 14 || (*end != '\0' && *end != '/') ||
 		    !pinned(d, (int)fd))

@@ -227,6 +227,12 @@ from_input(const struct policy *p, char *s, size_t n)
 	}
 	while (k < 3)
 		f[k++] = "";
+	/* The password database's fields are root's, never a client's:
+	   no control bytes in a reason from them is a promise about
+	   clients only. */
+	for (s = f[0]; s < e; s++)
+		if ((unsigned char)*s < 0x20 && *s != '\0')
+			*s = '?';
 	w.user = f[0];
 	w.home = f[1];
 	w.uid = 1000;
