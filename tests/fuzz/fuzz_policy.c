@@ -219,7 +219,7 @@ from_input(const struct policy *p, char *s, size_t n)
 {
 	char *f[3 + MAXGROUPS], *e = s + n;
 	struct who w;
-	size_t k = 0;
+	size_t k = 0, nf;
 
 	while (k < 3 + MAXGROUPS && s < e) {
 		f[k++] = s;
@@ -227,17 +227,19 @@ from_input(const struct policy *p, char *s, size_t n)
 	}
 	while (k < 3)
 		f[k++] = "";
+	nf = k;
 	/* The password database's fields are root's, never a client's:
 	   no control bytes in a reason from them is a promise about
 	   clients only. */
-	for (s = f[0]; s < e; s++)
-		if ((unsigned char)*s < 0x20 && *s != '\0')
-			*s = '?';
+	for (k = 0; k < 2; k++)
+		for (s = f[k]; *s != '\0'; s++)
+			if ((unsigned char)*s < 0x20)
+				*s = '?';
 	w.user = f[0];
 	w.home = f[1];
 	w.uid = 1000;
 	w.groups = f + 3;
-	w.ngroups = k - 3;
+	w.ngroups = nf - 3;
 	match(p, &w, f[2][0] != '\0' ? f[2] : NULL);
 	match(p, &w, NULL);
 }
