@@ -7,26 +7,83 @@
  * order, and give back every value byte for byte, or cut at
  * LOG_MAXVALUE with KEY_bytes=N saying how long it was.  log_escape
  * into a short buffer must return the same length and a prefix of the
- * whole escape, and the syslog message must be one line.  Anything else
- * traps.
+ * whole escape, the syslog message must be one line, and log_write
+ * must leave exactly the line and a newline in the log file.  Anything
+ * else traps.
  *
  * Byte 0 is the size of the short buffer; the rest are the values.
  *
  *	make tests/fuzz/fuzz_logesc
  *	tests/fuzz/fuzz_logesc -max_total_time=60 tests/fuzz/corpus/fuzz_logesc
  */
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "logfmt.h"
 
 #define MAXVALS	16
 
+int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static char tmpdir[64], logpath[96];
+static struct logsink sink;
+static int readfd = -1;
+
+static void
+cleanup(void)
+{
+	log_close(&sink);
+	unlink(logpath);
+	rmdir(tmpdir);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char err[256], *paths[1] = { logpath };
+
+	(void)argc;
+	(void)argv;
+	strlcpy(tmpdir, "/tmp/rshell-fuzzlog.XXXXXX", sizeof(tmpdir));
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("fuzz_logesc: mkdtemp");
+		exit(1);
+	}
+	snprintf(logpath, sizeof(logpath), "%s/log", tmpdir);
+	if (log_open(&sink, paths, 1, 0, err, sizeof(err)) == -1 ||
+	    (readfd = open(logpath, O_RDONLY | O_CLOEXEC)) == -1) {
+		fprintf(stderr, "fuzz_logesc: %s\n", err);
+		exit(1);
+	}
+	atexit(cleanup);
+	return 0;
+}
+
+/* What log_write left in the file: the line and a newline, nothing else. */
+static void
+written(const struct logline *l)
+{
+	char err[256], *got;
+	ssize_t n;
+
+	if (ftruncate(sink.fd[0], 0) == -1 || log_write(&sink, l, err,
+	    sizeof(err)) == -1 || !sink.ok[0])
+		__builtin_trap();
+	if ((got = malloc(l->len + 2)) == NULL)
+		abort();
+	n = pread(readfd, got, l->len + 2, 0);
+	if (n != (ssize_t)l->len + 1 || memcmp(got, l->buf, l->len) != 0 ||
+	    got[l->len] != '\n')
+		__builtin_trap();
+	free(got);
+}
 
 static const char *const keys[] = {
 	"cmd", "user", "forced", "reason", "run", "from", "key", "status",
@@ -118,6 +175,7 @@ roundtrip(char *const *vals, size_t n)
 	if (f != rec.n)
 		__builtin_trap();
 	logfmt_free(&rec);
+	written(&l);
 
 	len = log_syslog_msg(&l, msg, sizeof(msg));
 	if (len == 0 || len >= sizeof(msg) || strlen(msg) != len ||
