@@ -152,7 +152,8 @@ check:
 # corpus in tests/fuzz/corpus/NAME/.  make fuzz replays every input kept in
 # tests/fuzz/regress/NAME/, then fuzzes each harness for FUZZ_SECONDS
 # (tests/fuzz/run.sh); any crash, leak, timeout or undefined behaviour
-# fails it, and the input is kept in tests/fuzz/regress/NAME/.
+# fails it, and the input is kept in tests/fuzz/regress/NAME/.  make
+# fuzz-build only builds them.
 FUZZERS = fuzz_words fuzz_rsyncargs fuzz_policy fuzz_confine fuzz_protargs \
           fuzz_logesc fuzz_listargs fuzz_decide
 FUZZ_SECONDS ?= 20
