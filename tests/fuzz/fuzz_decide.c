@@ -17,7 +17,8 @@
  *   /proc/self/fd/N in the argv is one of the pinned descriptors, every
  *   other absolute path in the argv lies beneath DIRECTORY, and no path
  *   after "--" or of a pin has a ".." component;
- * - a deny has a one-line reason;
+ * - a deny has a one-line reason, and a DIRECTORY that holds the
+ *   account's home is always refused (the client could plant ~/.ssh);
  * - after decision_free (or a deny) no descriptor is left open.
  *
  *	make tests/fuzz/fuzz_decide
@@ -49,8 +50,9 @@ static const struct caps machines[] = {
 	{ 1, 7 }, { 1, 3 },
 };
 static const char *const keys[] = {
-	NULL, "nd", "nov", "ro", "abs", "lk", "ls", "hm", "pu", "none",
+	NULL, "nd", "nov", "ro", "abs", "lk", "ls", "hm", "pu", "none", "top",
 };
+#define KEY_TOP	10	/* its DIRECTORY holds the home: always refused */
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
 static void
@@ -75,7 +77,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    "permit list key ls u dir %1$s\n"
 	    "permit push pull list key hm u dir %%h/d\n"
 	    "permit pull list key pu * dir %2$s/%%u\n"
-	    "deny key none u\n";
+	    "deny key none u\n"
+	    "permit push pull list key top u dir %2$s\n";
 	char text[4 * PATH_MAX];
 	int n;
 
@@ -305,7 +308,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct decision d;
 	struct words ws;
 	char *s, err[1024], **all, **v;
-	size_t before, nall, n;
+	size_t before, nall, n, key;
 
 	if (size < 1 || size > 4096)
 		return 0;
@@ -321,8 +324,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = all != NULL ? nall : ws.n;
 	before = open_fds();
 	err[0] = '\0';
-	if (policy_decide(pol, &w, keys[(data[0] >> 3 & 15) % NKEYS], v, n,
-	    &machines[data[0] & 7], &d, err, sizeof(err)) == 0) {
+	key = (data[0] >> 3 & 15) % NKEYS;
+	if (policy_decide(pol, &w, keys[key], v, n, &machines[data[0] & 7],
+	    &d, err, sizeof(err)) == 0) {
+		if (key == KEY_TOP)
+			fail("DIRECTORY holds the home", d.dir);
 		if (getenv("FUZZ_DECIDE_SHOW") != NULL)
 			show(&d);
 		check_permit(&d);

@@ -64,8 +64,9 @@ requests | while IFS= read -r r; do
 	rsync\ --server\ *)
 		printf '%s' "${r#rsync --server }" | tr ' ' '\0' |
 		    put fuzz_rsyncargs
-		# the keyed rules: no-delete, no-overwrite, pull only, absolute
-		for k in 010 020 030 040; do
+		# the keyed rules: no-delete, no-overwrite, pull only, absolute,
+		# and the DIRECTORY that holds the home
+		for k in 010 020 030 040 120; do
 			printf "\\$k%s" "$r" | put fuzz_decide
 		done ;;
 	ls\ *|du\ *|df\ *|ls|du|df)
@@ -77,7 +78,8 @@ requests | while IFS= read -r r; do
 		[ "$1" = df ] && c=2
 		shift
 		printf "\\00$c%s" "$*" | tr ' ' '\0' | put fuzz_listargs
-		printf '\060%s' "$r" | put fuzz_decide ;;
+		printf '\060%s' "$r" | put fuzz_decide
+		printf '\120%s' "$r" | put fuzz_decide ;;
 	esac
 done
 
