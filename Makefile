@@ -50,7 +50,8 @@ TEST_SRC   = $(sort $(wildcard tests/test_*.c))
 SUITES     = $(patsubst tests/test_%.c,%,$(TEST_SRC))
 
 .PHONY: all check packages-check unit-check unit-check-asan policy-check \
-        integration-check bench demo install uninstall clean deb dist fuzz FORCE
+        integration-check bench demo install uninstall clean deb dist fuzz \
+        fuzz-build FORCE
 
 all: rshell/rshell rshell/rshell-report
 
@@ -185,30 +186,43 @@ check:
 	done; \
 	tests/summary.sh $$r $(CHECK_PARTS)
 
-# libFuzzer harnesses (clang): each a pure function of its input.
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-             -Ipolicy -Irshell $(BSD_CFLAGS)
-FUZZERS = tests/fuzz/fuzz_words tests/fuzz/fuzz_rsyncargs tests/fuzz/fuzz_policy \
-          tests/fuzz/fuzz_confine tests/fuzz/fuzz_protargs tests/fuzz/fuzz_report \
-          tests/fuzz/fuzz_keep
-fuzz: $(FUZZERS)
-tests/fuzz/fuzz_words: tests/fuzz/fuzz_words.c rshell/words.c
-	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_rsyncargs: tests/fuzz/fuzz_rsyncargs.c policy/rsyncargs.c
-	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy.c policy/confine.c policy/keep.c
-	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_confine: tests/fuzz/fuzz_confine.c policy/confine.c tests/pathprop.c
-	clang $(FUZZ_FLAGS) -Itests -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_protargs: tests/fuzz/fuzz_protargs.c rshell/protargs.c rshell/words.c
-	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
-tests/fuzz/fuzz_keep: tests/fuzz/fuzz_keep.c policy/keep.c
-	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
+# libFuzzer harnesses (clang).  Every harness is tests/fuzz/NAME.c, linked
+# against the whole library built once more for fuzzing (tests/fuzz/build/:
+# the linker takes only what the harness uses) and the test support it
+# may need (pathprop).  Adding one is its name in FUZZERS and a seed
+# corpus in tests/fuzz/corpus/NAME/.  make fuzz replays every input kept in
+# tests/fuzz/regress/NAME/, then fuzzes each harness for FUZZ_SECONDS
+# (tests/fuzz/run.sh); any crash, leak, timeout or undefined behaviour
+# fails it, and the input is kept in tests/fuzz/regress/NAME/.  make
+# fuzz-build only builds them.
+FUZZERS = fuzz_words fuzz_rsyncargs fuzz_policy fuzz_confine fuzz_protargs \
+          fuzz_logesc fuzz_listargs fuzz_decide fuzz_report fuzz_keep
+FUZZ_SECONDS ?= 20
+FUZZ_SEED ?=
+FUZZ_CC ?= clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) $(WARN) \
+             $(RSHELL_CPPFLAGS) -Itests $(BSD_CFLAGS)
+FUZZ_LIBS ?= $(BSD_LIBS)
+FUZZ_LIB_SRC = $(LIB_SRC) $(REPORT_SRC) tests/pathprop.c
+FUZZ_LIB_OBJ = $(patsubst %.c,tests/fuzz/build/%.o,$(FUZZ_LIB_SRC))
+FUZZ_BIN = $(addprefix tests/fuzz/,$(FUZZERS))
 
-tests/fuzz/fuzz_report: tests/fuzz/fuzz_report.c rshell/report_line.c \
-    rshell/report_out.c \
-    rshell/report_time.c rshell/logfmt.c rshell/log.c
-	clang $(FUZZ_FLAGS) -o $@ $^ $(BSD_LIBS)
+tests/fuzz/build/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+tests/fuzz/build/libfuzz.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_LIB_OBJ)
+
+tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/build/libfuzz.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< \
+	    tests/fuzz/build/libfuzz.a $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN)
+	FUZZ_SEED=$(FUZZ_SEED) tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 bench: rshell/rshell rshell/rshell-report
 	BENCH_PARTS="$(BENCH_PARTS)" tests/bench/run.sh $(CURDIR)/rshell/rshell
@@ -258,7 +272,8 @@ clean:
 	rm -f rshell/rshell rshell/rshell-report rshell/.policy-path $(LIBS_A) \
 	    tests/unit tests/unit-asan tests/wallprobe tests/standin \
 	    tests/rshell-asan tests/rshell-report-asan tests/rshell-nopolicy \
-	    tests/suites.inc $(FUZZERS)
+	    tests/suites.inc $(FUZZ_BIN)
+	rm -rf tests/fuzz/build
 	find . -name '*.o' -o -name '*.d' | xargs rm -f
 
--include $(wildcard rshell/*.d policy/*.d tests/*.d)
+-include $(wildcard rshell/*.d policy/*.d tests/*.d tests/fuzz/build/*/*.d tests/fuzz/*.d)

@@ -7,9 +7,12 @@
  *
  * The input is read as tokens, so that the fuzzer spends its time on
  * names that exist: byte 0 holds the flags (leaf, a destination to join
- * to, a leading "/", a trailing "/"), each further byte picks a component
- * from the tree's pools, "." , "..", "" or a long name, and a 0xff byte
- * ends the destination part of a joined option path.
+ * to, a leading "/", a trailing "/", and for a path that is not joined:
+ * an operand, whose leading "~" is DIRECTORY, or a path under the rule
+ * option "absolute", which DIRECTORY's own path may start), each further
+ * byte picks a component from the tree's pools, "." , "..", "", "~", a
+ * "~name" or a long name, and a 0xff byte ends the destination part of a
+ * joined option path.
  *
  *	make tests/fuzz/fuzz_confine
  *	tests/fuzz/fuzz_confine -max_total_time=60
@@ -31,7 +34,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static const char *const tokens[] = {
 	"a", "b", "x", "q", "ab", "t1", "abc", "zz9",
 	"in", "up", "out", "abs", "dang", "dout", "loop", "fl",
-	".", "..", "", "new", "n", "2",
+	".", "..", "", "new", "n", "2", "~", "~u",
 };
 #define NTOK	(sizeof(tokens) / sizeof(tokens[0]))
 
@@ -82,7 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pinned pp;
 	const char *why, *dir;
 	size_t i, ntok = 0;
-	int leaf, joined;
+	int leaf, joined, operand, absolute;
 
 	if (size == 0)
 		return 0;
@@ -91,7 +94,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	leaf = data[0] & 1;
 	joined = (data[0] & 2) != 0;
+	operand = !joined && (data[0] & 0x10);
+	absolute = !joined && (data[0] & 0x20);
 	base[0] = value[0] = '\0';
+	if (absolute && (data[0] & 0x40))
+		strlcat(value, tree.dir, sizeof(value));
 	if (!joined && (data[0] & 4))
 		strlcat(value, "/", sizeof(value));
 	if (joined)
@@ -123,9 +130,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			goto out;
 		}
 	} else {
-		pp_expect(&tree, value, NULL, leaf, 0, &w);
-		if (confine_clean(value, clean, sizeof(clean), err,
-		    sizeof(err)) == -1) {
+		if (operand)
+			pp_expect_operand(&tree, value, leaf, absolute, &w);
+		else
+			pp_expect(&tree, value, NULL, leaf, absolute, &w);
+		if ((operand ? confine_clean_home : confine_clean)(absolute ?
+		    confine_strip(value, tree.dir) : value, clean,
+		    sizeof(clean), err, sizeof(err)) == -1) {
 			why = pp_check_refused(&w);
 			goto out;
 		}
