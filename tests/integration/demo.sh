@@ -184,11 +184,16 @@ fi
 step "Snapshots: every push a dated snapshot that a stolen key cannot destroy"
 install -d -o "$IT_USER" -g "$IT_USER" -m 0755 "$B/nas"
 it_key nas "$IT_USER" 'restrict,command="key=nas"'
-snaprule="permit push pull list snapshot keep 14d daily 8w weekly key nas $IT_USER dir $B/nas"
+# No keep here: these pushes come seconds apart, and "keep 14d daily"
+# would keep only the oldest and the newest of the day.
+snaprule="permit push pull list snapshot key nas $IT_USER dir $B/nas"
 { cat "$it_tmp/etc/policy"; echo "$snaprule"; } >"$it_tmp/policy.new"
 it_policy <"$it_tmp/policy.new"
 note "a third key, \"nas\", and one more rule:"
 note "  $snaprule"
+note "(with \"keep 14d daily 8w weekly\" it would also thin them out: the oldest"
+note "snapshot of each day, then of each week, is kept; later pushes never push"
+note "an earlier one out)"
 home=$it_tmp/src/home
 mkdir -p "$home/docs" "$it_tmp/src/empty"
 echo "chapter 1" >"$home/thesis.txt"
