@@ -16,7 +16,7 @@ cflags="-g -O0 -D_GNU_SOURCE -DRSHELL_VERSION=\"cov\" \
     -DRSHELL_POLICY=\"/nonexistent/policy\" -Ipolicy -Irshell -Itests \
     $(pkg-config --cflags libbsd-overlay) -fprofile-instr-generate \
     -fcoverage-mapping"
-srcs="$(ls policy/*.c) $(ls rshell/*.c | grep -v -e '/main\.c$' -e 'report_main') tests/pathprop.c tests/logfmt.c"
+srcs="$(ls policy/*.c) $(ls rshell/*.c | grep -v -e '/main\.c$' -e 'report_main') tests/pathprop.c"
 # Each source as its own object in an archive: the harness takes only
 # what it uses, as the fuzzing build does.
 for s in $srcs; do
