@@ -1,6 +1,8 @@
 /* The path-mapping oracle: see pathprop.h. */
 #include <sys/stat.h>
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -237,6 +239,38 @@ pp_tree_remove(const struct pp_tree *t)
 	pp_fmt(cmd, sizeof(cmd), "rm -rf '%s'", t->top);
 	if (system(cmd) != 0)
 		fprintf(stderr, "pathprop: cannot remove %s\n", t->top);
+}
+
+static const struct pp_tree *exit_tree;
+
+static void
+remove_exit_tree(void)
+{
+	pp_tree_remove(exit_tree);
+}
+
+int
+pp_tree_make_once(struct pp_tree *t, uint64_t seed)
+{
+	if (pp_tree_make(t, "/tmp", seed) == -1)
+		return -1;
+	exit_tree = t;
+	atexit(remove_exit_tree);
+	return 0;
+}
+
+size_t
+pp_open_fds(void)
+{
+	DIR *d;
+	size_t n = 0;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		abort();
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
 }
 
 static void

@@ -41,6 +41,10 @@ struct pp_tree {
 int		 pp_tree_make(struct pp_tree *t, const char *parent,
 		    uint64_t seed);
 void		 pp_tree_remove(const struct pp_tree *t);
+/* pp_tree_make under /tmp, removed again when the program exits. */
+int		 pp_tree_make_once(struct pp_tree *t, uint64_t seed);
+/* How many descriptors this process has open (to see one leak). */
+size_t		 pp_open_fds(void);
 
 /*
  * A random client path: 0 to 5 components from the pools (names that exist

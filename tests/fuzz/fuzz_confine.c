@@ -41,12 +41,6 @@ static const char *const tokens[] = {
 static struct pp_tree tree;
 static int rootfd = -1;
 
-static void
-cleanup(void)
-{
-	pp_tree_remove(&tree);
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -54,12 +48,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (pp_tree_make(&tree, "/tmp", 1) == -1 ||
+	if (pp_tree_make_once(&tree, 1) == -1 ||
 	    (rootfd = confine_root(tree.dir, err, sizeof(err))) == -1) {
 		fprintf(stderr, "fuzz_confine: cannot make the tree\n");
 		exit(1);
 	}
-	atexit(cleanup);
 	return 0;
 }
 

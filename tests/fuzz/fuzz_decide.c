@@ -24,7 +24,6 @@
  *	make tests/fuzz/fuzz_decide
  *	tests/fuzz/fuzz_decide -max_total_time=60 tests/fuzz/corpus/fuzz_decide
  */
-#include <dirent.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,7 +58,6 @@ static void
 cleanup(void)
 {
 	policy_free(pol);
-	pp_tree_remove(&tree);
 }
 
 int
@@ -84,7 +82,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (pp_tree_make(&tree, "/tmp", 1) == -1) {
+	if (pp_tree_make_once(&tree, 1) == -1) {
 		fprintf(stderr, "fuzz_decide: cannot make the tree\n");
 		exit(1);
 	}
@@ -105,20 +103,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	return 0;
-}
-
-static size_t
-open_fds(void)
-{
-	DIR *d;
-	size_t n = 0;
-
-	if ((d = opendir("/proc/self/fd")) == NULL)
-		abort();
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
 }
 
 static void
@@ -322,7 +306,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	v = all != NULL ? all : ws.v;
 	n = all != NULL ? nall : ws.n;
-	before = open_fds();
+	before = pp_open_fds();
 	err[0] = '\0';
 	key = (data[0] >> 3 & 15) % NKEYS;
 	if (policy_decide(pol, &w, keys[key], v, n, &machines[data[0] & 7],
@@ -339,7 +323,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (err[0] == '\0' || strchr(err, '\n') != NULL)
 			fail("a deny without a one-line reason", err);
 	}
-	if (open_fds() != before)
+	if (pp_open_fds() != before)
 		fail("a descriptor left open", s);
 	free(all);
 	words_free(&ws);

@@ -20,7 +20,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -43,12 +42,6 @@ static int rootfd = -1;
 static const char *const verbs[] = { "ls", "du", "df" };
 static const char *const flags[] = { "aAlhRd1tr", "shkac", "hk" };
 
-static void
-cleanup(void)
-{
-	pp_tree_remove(&tree);
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -56,27 +49,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (pp_tree_make(&tree, "/tmp", 1) == -1 ||
+	if (pp_tree_make_once(&tree, 1) == -1 ||
 	    (rootfd = confine_root(tree.dir, err, sizeof(err))) == -1) {
 		fprintf(stderr, "fuzz_listargs: cannot make the tree\n");
 		exit(1);
 	}
-	atexit(cleanup);
 	return 0;
-}
-
-static size_t
-open_fds(void)
-{
-	DIR *d;
-	size_t n = 0;
-
-	if ((d = opendir("/proc/self/fd")) == NULL)
-		abort();
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
 }
 
 static int
@@ -200,7 +178,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 	}
 	v[n] = NULL;
-	before = open_fds();
+	before = pp_open_fds();
 	err[0] = '\0';
 	if (list_parse(cmd, v, n, &req, err, sizeof(err)) == -1) {
 		if (err[0] == '\0' || strchr(err, '\n') != NULL ||
@@ -218,7 +196,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	list_req_free(&req);
 out:
-	if (open_fds() != before)
+	if (pp_open_fds() != before)
 		__builtin_trap();
 	free(buf);
 	return 0;
