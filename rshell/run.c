@@ -385,15 +385,14 @@ spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
 	struct sigaction sa, old[RUN_NSIGS];
 	volatile int failed = 0;
 	sigset_t all, prev;
-	const sigset_t *orig = &prev;
+	/* the mask rsync starts with, and rshell's again once it runs */
+	const sigset_t *const orig = held ? &heldprev : &prev;
 	pid_t pid;
 	size_t i;
 
 	/* No signal may arrive between vfork and recording the child. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &prev);
-	if (held)
-		orig = &heldprev;
 	parent = getpid();
 	pid = vfork();
 	if (pid == 0)
