@@ -717,8 +717,8 @@ plan_rsync(struct plan *pl, char *const *words, size_t nwords)
 	d->push = !(req.flags & RF_SENDER);
 	/* Two pushes into one snapshot would mix: snapshot implies lock. */
 	d->lock = d->push && (pl->rule->opts & (RO_LOCK | RO_SNAPSHOT));
-	if (d->push && pl->rule->opts & RO_SNAPSHOT)
-		d->keep = pl->rule->keep;
+	if (d->push && pl->rule->opts & RO_SNAPSHOT && pl->rule->keep != NULL)
+		d->keep = *pl->rule->keep;
 	d->keepdir = 1;
 	rv = choose_wall(pl, &req);
 	if (rv == 0)

@@ -33,8 +33,9 @@ struct rule {
 	char	*key;		/* "key NAME", or NULL */
 	char	*ident;		/* "name", ":group" or "*" */
 	char	*dir;		/* unexpanded DIRECTORY (permit only) */
-	struct keep keep;	/* "keep ...": retention of snapshots (n 0:
-				   none) */
+	struct keep *keep;	/* "keep ...": retention of snapshots, or
+				   NULL (kept out of line: most rules have
+				   none, and a rule is copied whole) */
 	size_t	 line;
 };
 

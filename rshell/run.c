@@ -380,7 +380,7 @@ run_hold_signals(void)
  */
 static int
 spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
-    struct rusage *ru, char *err, size_t errlen)
+    struct rusage *ru, struct runacct *before, char *err, size_t errlen)
 {
 	struct sigaction sa, old[RUN_NSIGS];
 	volatile int failed = 0;
@@ -411,6 +411,12 @@ spawn(const struct decision *d, char *const *envp, int ruleset, int *st,
 		return -1;
 	}
 	child_pid = pid;
+	/*
+	 * rshell's own counters, which the reaped child's are added to.  They
+	 * are read now, while rsync starts on another processor, rather than
+	 * before vfork: the child's counts stay its own until it is reaped.
+	 */
+	before->io = procio(before) == 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = forward;
 	sigemptyset(&sa.sa_mask);
@@ -463,8 +469,8 @@ run_rsync(const struct decision *d, const struct who *w, const char *shell,
 		snprintf(err, errlen, "this kernel has no Landlock: the rule's "
 		    "wall cannot be built");
 	else if (ruleset != -1 || errno == EOPNOTSUPP || errno == ENOSYS) {
-		before.io = procio(&before) == 0;
-		rv = spawn(d, env.envp, ruleset, &st, &ru, err, errlen);
+		rv = spawn(d, env.envp, ruleset, &st, &ru, &before, err,
+		    errlen);
 		if (ruleset != -1)
 			close(ruleset);
 	}

@@ -148,17 +148,18 @@ START_TEST(t_snapshot_keep)
 	ck_assert_uint_eq(p->nrules, 3);
 	ck_assert_uint_eq(p->rules[0].opts, RO_PUSH | RO_PULL | RO_LIST |
 	    RO_SNAPSHOT);
-	ck_assert_int_eq(p->rules[0].keep.n, 3);
-	ck_assert_int_eq(p->rules[0].keep.b[0].span, 14);
-	ck_assert_int_eq(p->rules[0].keep.b[0].span_unit, 'd');
-	ck_assert_int_eq(p->rules[0].keep.b[0].unit, KEEP_DAILY);
-	ck_assert_int_eq(p->rules[0].keep.b[2].unit, KEEP_MONTHLY);
+	ck_assert_int_eq(p->rules[0].keep->n, 3);
+	ck_assert_int_eq(p->rules[0].keep->b[0].span, 14);
+	ck_assert_int_eq(p->rules[0].keep->b[0].span_unit, 'd');
+	ck_assert_int_eq(p->rules[0].keep->b[0].unit, KEEP_DAILY);
+	ck_assert_int_eq(p->rules[0].keep->b[2].unit, KEEP_MONTHLY);
 	ck_assert_str_eq(p->rules[0].key, "nas");
 	ck_assert_str_eq(p->rules[0].ident, "u");
 	/* a user named like a bucket unit is still the identity */
-	ck_assert_int_eq(p->rules[1].keep.n, 1);
+	ck_assert_ptr_nonnull(p->rules[1].keep);
+	ck_assert_int_eq(p->rules[1].keep->n, 1);
 	ck_assert_str_eq(p->rules[1].ident, "daily");
-	ck_assert_int_eq(p->rules[2].keep.n, 0);
+	ck_assert_ptr_null(p->rules[2].keep);
 	ck_assert_uint_eq(p->rules[2].opts, RO_PUSH | RO_SNAPSHOT |
 	    RO_ABSOLUTE | RO_LOCK);
 	policy_free(p);
