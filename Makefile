@@ -204,7 +204,8 @@ check:
 # fails it, and the input is kept in tests/fuzz/regress/NAME/.  make
 # fuzz-build only builds them.
 FUZZERS = fuzz_words fuzz_rsyncargs fuzz_policy fuzz_confine fuzz_protargs \
-          fuzz_logesc fuzz_listargs fuzz_decide fuzz_report fuzz_keep
+          fuzz_logesc fuzz_listargs fuzz_decide fuzz_report fuzz_keep \
+          fuzz_passwd
 FUZZ_SECONDS ?= 20
 FUZZ_SEED ?=
 FUZZ_CC ?= clang

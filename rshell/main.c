@@ -27,6 +27,7 @@
 #include "decide.h"
 #include "list.h"
 #include "log.h"
+#include "passwd.h"
 #include "policy.h"
 #include "protargs.h"
 #include "prune.h"
@@ -140,7 +141,7 @@ load_who(struct session *s, const char *user)
 {
 	struct passwd *pw;
 
-	pw = user ? getpwnam(user) : getpwuid(getuid());
+	pw = user ? getpwnam(user) : passwd_lookup(getuid());
 	if (pw == NULL)
 		return -1;
 	if ((s->who.user = strdup(pw->pw_name)) == NULL ||

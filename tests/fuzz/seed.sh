@@ -55,7 +55,7 @@ secluded() {
 mkdir -p "$out"/fuzz_words "$out"/fuzz_rsyncargs "$out"/fuzz_logesc \
     "$out"/fuzz_decide "$out"/fuzz_listargs "$out"/fuzz_protargs \
     "$out"/fuzz_policy "$out"/fuzz_confine "$out"/fuzz_report \
-    "$out"/fuzz_keep
+    "$out"/fuzz_keep "$out"/fuzz_passwd
 
 requests | while IFS= read -r r; do
 	printf '%s' "$r" | put fuzz_words
@@ -141,4 +141,22 @@ for k in '14d daily 8w weekly 12m monthly' '48h hourly' '1y yearly' \
 	{ printf '%s\000\143\056\144\001' "$k"
 	  printf '\000\001\000\000\200\000\001\000\000\377\000\000\007\000\200\000'; } |
 	    put fuzz_keep
+done
+
+# Password files: the uid to look up in the first byte (an index into
+# tests/fuzz/fuzz_passwd.c's list), then the file (rshell/passwd.c).
+for p in 'root:x:0:0:root:/root:/bin/bash\nbackup:x:1000:1000:Backup,,,:/srv/backup:/usr/sbin/rshell\n' \
+    '# comment\n\n  \nbackup:x:1000:1000::/srv/backup:/usr/sbin/rshell' \
+    '+::::::\nroot:x:0:0:root:/root:/bin/bash\n' \
+    ' root:x:0:0::/root:/bin/sh\nroot:x:0:0::/:/\n' \
+    'a:x:4294967296:0::/:/\nb:x:0:0::/:/:extra\nc:x:00:0::/:/\n' \
+    'nas:x:5:5:\xc3\xa9:/home/nas:/bin/sh\r\n-nas\n'; do
+	for u in '\000' '\002' '\004'; do
+		printf "$u$p" | put fuzz_passwd
+	done
+done
+for n in 'passwd: files systemd\ngroup: files systemd\n' \
+    'passwd: sss files\n' 'passwd: files [NOTFOUND=return] ldap\n' \
+    '# passwd: ldap\npasswd:files\n' 'passwd: files\npasswd: ldap\n'; do
+	printf "\001$n" | put fuzz_passwd
 done

@@ -1,0 +1,65 @@
+/*
+ * libFuzzer harness for passwd.c.  The input's first byte picks the uid
+ * looked up, the rest is a password file.  The promise checked: where
+ * passwd_scan() answers, glibc's own parser of the format (fgetpwent, as
+ * the files module reads the file) answers with the same entry.  The same
+ * bytes read as an nsswitch.conf must not crash passwd_files_first().
+ */
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passwd.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const uid_t uids[] = { 0, 1, 5, 7, 1000, 65534, 4294967294U };
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct passwd pw, *p;
+	char *text, *copy;
+	uid_t uid;
+	FILE *f;
+	size_t len;
+
+	if (size < 1 || size > 65536)
+		return 0;
+	uid = uids[data[0] % (sizeof(uids) / sizeof(uids[0]))];
+	len = size - 1;
+	(void)passwd_files_first((const char *)data + 1, len);
+	/* fgetpwent reads a stream of text: stop at a NUL as it would */
+	if (memchr(data + 1, '\0', len) != NULL)
+		return 0;
+	if ((text = malloc(len + 1)) == NULL || (copy = malloc(len + 1)) ==
+	    NULL)
+		abort();
+	memcpy(text, data + 1, len);
+	text[len] = '\0';
+	memcpy(copy, text, len + 1);
+	if (passwd_scan(copy, len, uid, &pw)) {
+		if ((f = fmemopen(text, len, "r")) == NULL)
+			abort();
+		while ((p = fgetpwent(f)) != NULL && p->pw_uid != uid)
+			;
+		if (p == NULL || strcmp(p->pw_name, pw.pw_name) != 0 ||
+		    strcmp(p->pw_passwd ? p->pw_passwd : "", pw.pw_passwd) ||
+		    p->pw_gid != pw.pw_gid ||
+		    strcmp(p->pw_gecos ? p->pw_gecos : "", pw.pw_gecos) ||
+		    strcmp(p->pw_dir ? p->pw_dir : "", pw.pw_dir) ||
+		    strcmp(p->pw_shell ? p->pw_shell : "", pw.pw_shell)) {
+			fprintf(stderr, "uid %u: reader %s:%s:%u:%s:%s, "
+			    "glibc %s\n", (unsigned)uid, pw.pw_name,
+			    pw.pw_passwd, (unsigned)pw.pw_gid, pw.pw_dir,
+			    pw.pw_shell, p ? p->pw_name : "(none)");
+			abort();
+		}
+		fclose(f);
+	}
+	free(copy);
+	free(text);
+	return 0;
+}
