@@ -429,6 +429,38 @@ parse_dir(struct policy *p, size_t line, char **tok, int n, int i,
 	return i + 1;
 }
 
+/*
+ * Whether a rule for ident can apply to user (NULL: anyone).  ":group"
+ * rules are kept: the groups are looked up once the policy is read, and
+ * only if a rule names one.
+ */
+static int
+for_user(const char *ident, const char *user)
+{
+	return user == NULL || ident[0] == ':' || word_is(ident, "*") ||
+	    word_is(ident, user);
+}
+
+/* The rule's words, copied out of the line into one block of its own. */
+static int
+own_words(struct rule *r)
+{
+	size_t li = strlen(r->ident) + 1;
+	size_t lk = r->key != NULL ? strlen(r->key) + 1 : 0;
+	size_t ld = r->dir != NULL ? strlen(r->dir) + 1 : 0;
+	char *w;
+
+	if ((w = malloc(li + lk + ld)) == NULL)
+		return -1;
+	r->words = w;
+	r->ident = memcpy(w, r->ident, li);
+	if (r->key != NULL)
+		r->key = memcpy(w + li, r->key, lk);
+	if (r->dir != NULL)
+		r->dir = memcpy(w + li + lk, r->dir, ld);
+	return 0;
+}
+
 static void
 parse_rule(struct policy *p, size_t line, char **tok, int n)
 {
@@ -450,6 +482,13 @@ parse_rule(struct policy *p, size_t line, char **tok, int n)
 		adderr(p, line, "unexpected \"%s\"", tok[i]);
 		goto bad;
 	}
+	/* Checked whole, kept only if it can apply to the one who asks. */
+	if (!for_user(r.ident, p->only))
+		goto bad;
+	if (own_words(&r) == -1) {
+		adderr(p, line, "out of memory");
+		goto bad;
+	}
 	/* Doubling: a policy of 10,000 rules is not copied 10,000 times. */
 	if (p->nrules == p->rulecap) {
 		cap = p->rulecap ? p->rulecap * 2 : 16;
@@ -464,6 +503,7 @@ parse_rule(struct policy *p, size_t line, char **tok, int n)
 	return;
 bad:
 	free(r.keep);
+	free(r.words);
 }
 
 static void
@@ -549,76 +589,61 @@ parse_line(struct policy *p, size_t lineno, char *line)
 }
 
 /*
- * Parse text, of len bytes and room for one more, which becomes the
- * policy's: each line is cut at its newline and split in place, and the
- * rules' words point into it.
+ * The whole lines of buf[0..len), and when final the last one without its
+ * newline too; buf has room for one byte more.  Returns the bytes used.
  */
-static struct policy *
-parse_text(const char *file, char *text, size_t len)
+static size_t
+parse_lines(struct policy *p, size_t *lineno, char *buf, size_t len,
+    int final)
 {
-	struct policy *p;
-	const char *nl = NULL;
-	size_t lineno = 0, off = 0, end;
+	size_t off = 0, end;
+	char *nl;
 
-	if ((p = policy_new(file)) == NULL) {
-		free(text);
-		return NULL;
-	}
-	p->text = text;
-	if (len > POLICY_MAXSIZE) {
-		adderr(p, 0, "larger than %d bytes", POLICY_MAXSIZE);
-		return p;
-	}
-	text[len] = '\0';
-	/* Room for a rule on every line, so that the array never moves. */
-	for (nl = text; (nl = memchr(nl, '\n', len - (size_t)(nl - text))) !=
-	    NULL; nl++)
-		lineno++;
-	if ((p->rules = reallocarray(NULL, lineno + 1, sizeof(*p->rules))) ==
-	    NULL) {
-		adderr(p, 0, "out of memory");
-		return p;
-	}
-	p->rulecap = lineno + 1;
-	lineno = 0;
 	while (off < len) {
-		lineno++;
-		nl = memchr(text + off, '\n', len - off);
-		end = nl != NULL ? (size_t)(nl - text) : len;
-		if (memchr(text + off, '\0', end - off) != NULL)
-			adderr(p, lineno, "NUL byte");
+		if ((nl = memchr(buf + off, '\n', len - off)) == NULL && !final)
+			break;
+		end = nl != NULL ? (size_t)(nl - buf) : len;
+		++*lineno;
+		if (memchr(buf + off, '\0', end - off) != NULL)
+			adderr(p, *lineno, "NUL byte");
 		else {
-			text[end] = '\0';
-			parse_line(p, lineno, text + off);
+			buf[end] = '\0';
+			parse_line(p, *lineno, buf + off);
 		}
+		/*
+		 * A file cut off mid-write ("deny mallory" saved as "deny
+		 * mal") must not be applied as what it happens to say: the
+		 * last line of a whole policy ends in a newline.
+		 */
+		if (nl == NULL)
+			adderr(p, *lineno, "the last line has no newline: the "
+			    "file was cut off (or not saved whole)");
 		off = end + 1;
 	}
-	/*
-	 * A file cut off mid-write ("deny mallory" saved as "deny mal") must
-	 * not be applied as what it happens to say: the last line of a whole
-	 * policy ends in a newline.
-	 */
-	if (len > 0 && nl == NULL)
-		adderr(p, lineno, "the last line has no newline: the file was "
-		    "cut off (or not saved whole)");
-	return p;
+	return off < len ? off : len;
 }
 
 struct policy *
 policy_parse(const char *file, const char *text, size_t len)
 {
 	struct policy *p;
+	size_t lineno = 0;
 	char *copy;
 
+	if ((p = policy_new(file)) == NULL)
+		return NULL;
 	if (len > POLICY_MAXSIZE) {
-		if ((p = policy_new(file)) != NULL)
-			adderr(p, 0, "larger than %d bytes", POLICY_MAXSIZE);
+		adderr(p, 0, "larger than %d bytes", POLICY_MAXSIZE);
 		return p;
 	}
-	if ((copy = malloc(len + 1)) == NULL)
+	if ((copy = malloc(len + 1)) == NULL) {
+		policy_free(p);
 		return NULL;
+	}
 	memcpy(copy, text, len);
-	return parse_text(file, copy, len);
+	parse_lines(p, &lineno, copy, len, 1);
+	free(copy);
+	return p;
 }
 
 /*
@@ -667,82 +692,87 @@ check_parents(struct policy *p, const char *path, uid_t owner)
 }
 
 /*
- * Read the whole file, at most POLICY_MAXSIZE + 1 bytes (one more than
- * allowed, so that an oversized file is noticed).  size is what fstat
- * said; the buffer grows if the file does.
+ * Read and parse fd a buffer at a time, at most POLICY_MAXSIZE bytes: the
+ * rules kept are copied out of it, so that a policy of 10,000 rules for
+ * other accounts costs a buffer of 64 KiB rather than its size.  -1 with
+ * errno when the file cannot be read.
  */
-static char *
-read_all(int fd, off_t size, size_t *lenp)
+static int
+read_lines(struct policy *p, int fd)
 {
-	size_t cap, len = 0;
+	size_t cap = 65536, have = 0, used, total = 0, lineno = 0;
 	char *buf, *nbuf;
 	ssize_t r;
 
-	cap = size < 0 || size > POLICY_MAXSIZE ? POLICY_MAXSIZE + 1 :
-	    (size_t)size + 1;
-	if ((buf = malloc(cap)) == NULL)
-		return NULL;
+	if ((buf = malloc(cap + 1)) == NULL)
+		return -1;
 	for (;;) {
-		if (len == cap) {
-			if (cap > POLICY_MAXSIZE)
+		/* a line longer than the buffer */
+		if (have == cap) {
+			cap *= 2;
+			if ((nbuf = realloc(buf, cap + 1)) == NULL)
 				break;
-			cap = POLICY_MAXSIZE + 1;
-			if ((nbuf = realloc(buf, cap)) == NULL) {
-				free(buf);
-				return NULL;
-			}
 			buf = nbuf;
 		}
-		if ((r = read(fd, buf + len, cap - len)) == 0)
-			break;
-		if (r == -1 && errno == EINTR)
+		if ((r = read(fd, buf + have, cap - have)) == -1 &&
+		    errno == EINTR)
 			continue;
-		if (r == -1) {
-			free(buf);
-			return NULL;
+		if (r == -1)
+			break;
+		if ((total += (size_t)r) > POLICY_MAXSIZE) {
+			adderr(p, 0, "larger than %d bytes", POLICY_MAXSIZE);
+			r = 0;
+			break;
 		}
-		len += (size_t)r;
+		have += (size_t)r;
+		used = parse_lines(p, &lineno, buf, have, r == 0);
+		if (r == 0)
+			break;
+		memmove(buf, buf + used, have - used);
+		have -= used;
 	}
-	*lenp = len;
-	return buf;
+	free(buf);
+	return r == -1 || (have == cap && r != 0) ? -1 : 0;
 }
 
 struct policy *
-policy_load(const char *path, uid_t owner)
+policy_load_for(const char *path, uid_t owner, const char *user)
 {
 	struct policy *p;
 	struct stat st;
-	char *text;
-	size_t len;
 	int fd;
 
+	if ((p = policy_new(path)) == NULL)
+		return NULL;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) == -1) {
-		if ((p = policy_new(path)) != NULL)
-			adderr(p, 0, "cannot open: %s", strerror(errno));
+		adderr(p, 0, "cannot open: %s", strerror(errno));
 		return p;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    !trusted(&st, owner, 0)) {
 		close(fd);
-		if ((p = policy_new(path)) != NULL)
-			adderr(p, 0, "must be a regular file owned by uid %u "
-			    "and not writable by group or others",
-			    (unsigned)owner);
+		adderr(p, 0, "must be a regular file owned by uid %u and not "
+		    "writable by group or others", (unsigned)owner);
 		return p;
 	}
-	text = read_all(fd, st.st_size, &len);
-	close(fd);
-	if (text == NULL) {
-		if ((p = policy_new(path)) != NULL)
+	if (st.st_size > POLICY_MAXSIZE)
+		adderr(p, 0, "larger than %d bytes", POLICY_MAXSIZE);
+	else {
+		p->only = user;
+		if (read_lines(p, fd) == -1)
 			adderr(p, 0, "cannot read: %s", strerror(errno));
-		return p;
+		p->only = NULL;
 	}
-	/* read_all leaves room for one more byte. */
-	p = parse_text(path, text, len);
-	if (p != NULL)
-		check_parents(p, path, owner);
+	close(fd);
+	check_parents(p, path, owner);
 	return p;
+}
+
+struct policy *
+policy_load(const char *path, uid_t owner)
+{
+	return policy_load_for(path, owner, NULL);
 }
 
 void
@@ -756,10 +786,11 @@ policy_free(struct policy *p)
 		free(p->logs[i]);
 	for (i = 0; i < p->nerrors; i++)
 		free(p->errors[i]);
-	for (i = 0; i < p->nrules; i++)
+	for (i = 0; i < p->nrules; i++) {
 		free(p->rules[i].keep);
+		free(p->rules[i].words);
+	}
 	free(p->rules);
-	free(p->text);
 	free(p->logs);
 	free(p->errors);
 	free(p->rsync);

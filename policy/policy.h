@@ -26,7 +26,7 @@
 #define RO_LOCK		0x100
 #define RO_SNAPSHOT	0x200	/* every push a new snapshot (see decide.h) */
 
-/* The strings of a rule point into its policy's text. */
+/* A rule owns its strings (words), one block for key, ident and dir. */
 struct rule {
 	int	 permit;	/* 1 permit, 0 deny */
 	unsigned opts;		/* RO_* */
@@ -37,6 +37,7 @@ struct rule {
 				   NULL (kept out of line: most rules have
 				   none, and a rule is copied whole) */
 	size_t	 line;
+	char	*words;
 };
 
 struct policy {
@@ -49,7 +50,8 @@ struct policy {
 	struct rule *rules;
 	size_t	  nrules;
 	size_t	  rulecap;	/* rules allocated */
-	char	 *text;		/* the file's text, split into the rules' words */
+	const char *only;	/* while reading: keep only the rules that can
+				   apply to this user (NULL: all) */
 	char	**errors;	/* "file:line: message", one per error */
 	size_t	  nerrors;
 };
@@ -77,6 +79,14 @@ struct policy	*policy_parse(const char *file, const char *text, size_t len);
  * rshell; tests pass their own uid.
  */
 struct policy	*policy_load(const char *path, uid_t owner);
+/*
+ * The same, keeping only the rules that can apply to user (NULL: all),
+ * each rule still checked whole: a session needs no other, and a large
+ * policy then costs no more memory than its longest line.  Rules for a
+ * :group are kept; so is every global setting.
+ */
+struct policy	*policy_load_for(const char *path, uid_t owner,
+		    const char *user);
 void		 policy_free(struct policy *p);
 
 /* The last rule matching who and key (key NULL: no key), or NULL. */

@@ -56,6 +56,7 @@ struct session {
 	int		 dryrun;
 	long		 pid;		/* for every log line, asked once */
 	unsigned long	 uid;
+	gid_t		 gid;		/* the account's primary group */
 };
 
 /* -h asks for this: standard output and 0; a usage error: stderr and 1. */
@@ -136,6 +137,7 @@ load_groups(struct session *s, gid_t gid)
 	s->who.groups = s->groupv;
 }
 
+/* The account (user, or the caller's); its groups come later. */
 static int
 load_who(struct session *s, const char *user)
 {
@@ -149,8 +151,7 @@ load_who(struct session *s, const char *user)
 	    (s->shell = strdup(pw->pw_shell)) == NULL)
 		return -1;
 	s->who.uid = pw->pw_uid;
-	if (policy_uses_groups(s->policy))
-		load_groups(s, pw->pw_gid);
+	s->gid = pw->pw_gid;
 	return 0;
 }
 
@@ -755,10 +756,11 @@ main(int argc, char *argv[])
 		printf("rshell %s\n", RSHELL_VERSION);
 		return 0;
 	}
-	if ((s.policy = policy_load(file, 0)) == NULL)
-		errx(1, "out of memory");
-	if (verb == V_CHECK)
+	if (verb == V_CHECK) {
+		if ((s.policy = policy_load(file, 0)) == NULL)
+			errx(1, "out of memory");
 		return check_policy(&s, sshd_config);
+	}
 	if (s.key != NULL && !policy_valid_key(s.key))
 		errx(1, "invalid key name: %s", s.key);
 	if (load_who(&s, user) == -1) {
@@ -766,6 +768,11 @@ main(int argc, char *argv[])
 			errx(1, "unknown user %s", user ? user : "");
 		s.who.user = NULL;
 	}
+	/* Only the rules that can apply to the account are kept. */
+	if ((s.policy = policy_load_for(file, 0, s.who.user)) == NULL)
+		errx(1, "out of memory");
+	if (s.who.user != NULL && policy_uses_groups(s.policy))
+		load_groups(&s, s.gid);
 	if (verb == V_DRYRUN) {
 		s.dryrun = 1;
 		s.cmd = cmd;

@@ -4,12 +4,15 @@
 #include <check.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "policy.h"
+
+#define NROWS_P(a)	(sizeof(a) / sizeof((a)[0]))
 
 static struct policy *
 parse(const char *text)
@@ -431,6 +434,116 @@ START_TEST(t_truncated)
 }
 END_TEST
 
+/* A small generator (xorshift), seeded by the test's index: runs repeat. */
+static uint64_t
+gen_next(uint64_t *g)
+{
+	*g ^= *g << 13;
+	*g ^= *g >> 7;
+	*g ^= *g << 17;
+	return *g;
+}
+
+static const char *const gen_ids[] = { "u1", "u2", "u3", "*", ":g1",
+    ":g2" };
+
+/* One line of a generated policy: mostly rules, some of them wrong. */
+static size_t
+gen_line(uint64_t *g, char *out, size_t len)
+{
+	static const char *const opts[] = { "push", "pull", "list",
+	    "no-delete", "lock", "push pull", "push snapshot keep 7d daily" };
+	static const char *const wrong[] = { "permit push", "frobnicate x",
+	    "permit push u1 dir relative", "deny push u1", "rsync relative",
+	    "# just a comment", "", "permit pull \"u 1\" dir /d" };
+	const char *id = gen_ids[gen_next(g) % NROWS_P(gen_ids)];
+	uint64_t k = gen_next(g) % 3, c = gen_next(g) % 20;
+	char key[16] = "";
+
+	if (k > 0)
+		snprintf(key, sizeof(key), "key k%u ", (unsigned)k);
+	if (c == 0)
+		return (size_t)snprintf(out, len, "%s\n",
+		    wrong[gen_next(g) % NROWS_P(wrong)]);
+	if (c == 1)		/* longer than one read of the file */
+		return (size_t)snprintf(out, len, "permit push %s dir /d/%0*d\n",
+		    id, 70000, 1);
+	if (c < 6)
+		return (size_t)snprintf(out, len, "deny %s%s\n", key, id);
+	return (size_t)snprintf(out, len, "permit %s %s%s dir /srv/%%u/%u\n",
+	    opts[gen_next(g) % NROWS_P(opts)], key, id,
+	    (unsigned)(gen_next(g) % 100));
+}
+
+/*
+ * The file read a buffer at a time says what policy_parse() says of its
+ * text: the same errors at the same lines; and keeping only the rules for
+ * one user changes no decision for that user, with any key or groups.
+ */
+START_TEST(t_load_for)
+{
+	static const char *const users[] = { "u1", "u2", "u9" };
+	static char *const g1[] = { "g1" }, *const none[] = { NULL };
+	const char *keys[] = { NULL, "k1", "k2" };
+	uint64_t g = 0x706f6c6963790000ULL ^ (uint64_t)_i * 0x9e3779b97f4a7c15ULL;
+	char *text, path[128];
+	const struct rule *a, *b;
+	struct policy *all, *f, *ref;
+	struct who w;
+	size_t o = 0, n, i, u, k, grp;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(text = malloc(4 << 20));
+	n = 1 + gen_next(&g) % 400;
+	for (i = 0; i < n && o < (3 << 20); i++)
+		o += gen_line(&g, text + o, (4 << 20) - o);
+	if (gen_next(&g) % 8 == 0 && o > 0)	/* cut off mid-write */
+		o--;
+	strlcpy(tdir, "/tmp/rshell-policy.XXXXXX", sizeof(tdir));
+	ck_assert_ptr_nonnull(mkdtemp(tdir));
+	snprintf(path, sizeof(path), "%s/policy", tdir);
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	ck_assert_uint_eq(fwrite(text, 1, o, fp), o);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+
+	ref = policy_parse(path, text, o);
+	all = policy_load(path, getuid());
+	ck_assert_uint_eq(all->nerrors, ref->nerrors);
+	for (i = 0; i < ref->nerrors; i++)
+		ck_assert_str_eq(all->errors[i], ref->errors[i]);
+	ck_assert_uint_eq(all->nrules, ref->nrules);
+	for (u = 0; u < NROWS_P(users); u++) {
+		f = policy_load_for(path, getuid(), users[u]);
+		ck_assert_uint_eq(f->nerrors, ref->nerrors);
+		ck_assert_uint_le(f->nrules, all->nrules);
+		ck_assert_int_eq(policy_uses_groups(f),
+		    policy_uses_groups(all));
+		for (k = 0; k < NROWS_P(keys); k++)
+			for (grp = 0; grp < 2; grp++) {
+				memset(&w, 0, sizeof(w));
+				w.user = users[u];
+				w.groups = grp ? g1 : none;
+				w.ngroups = grp;
+				a = policy_match(all, &w, keys[k]);
+				b = policy_match(f, &w, keys[k]);
+				ck_assert_msg((a == NULL) == (b == NULL) &&
+				    (a == NULL || (a->line == b->line &&
+				    a->opts == b->opts && a->permit ==
+				    b->permit)), "user %s key %s: line %zu "
+				    "and %zu", users[u], keys[k] ? keys[k] :
+				    "-", a ? a->line : 0, b ? b->line : 0);
+			}
+		policy_free(f);
+	}
+	policy_free(all);
+	policy_free(ref);
+	free(text);
+	unlink(path);
+	rmdir(tdir);
+}
+END_TEST
+
 Suite *
 make_suite_policy(void)
 {
@@ -451,6 +564,7 @@ make_suite_policy(void)
 	tcase_add_test(tc, t_valid_key);
 	tcase_add_test(tc, t_trust);
 	tcase_add_test(tc, t_trust_not_regular);
+	tcase_add_loop_test(tc, t_load_for, 0, 40);
 	suite_add_tcase(s, tc);
 	return s;
 }

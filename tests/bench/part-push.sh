@@ -31,7 +31,7 @@ if [ -z "${RSHELL_INTEGRATION_LOCKED:-}" ]; then
 	[ "$rc" != 75 ] || skip "the integration tests' lock (/tmp/rshell-integration.lock) stayed taken for $wait s"
 	exit "$rc"
 fi
-runs=${PUSH_RUNS:-5}
+runs=${PUSH_RUNS:-11}
 . "$here/../integration/lib.sh"
 
 it_setup "$TOP" plain >&2
