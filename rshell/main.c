@@ -110,13 +110,18 @@ parse_from(const char *conn, char *out, size_t outlen)
 	 */
 	alen = conn ? strcspn(conn, " ") : 0;
 	plen = conn && conn[alen] == ' ' ? strcspn(conn + alen + 1, " ") : 0;
-	if (conn == NULL || alen >= sizeof(addr) || plen >= sizeof(port) ||
-	    sscanf(conn, "%63s %7s", addr, port) != 2 ||
-	    strspn(port, "0123456789") != strlen(port) ||
-	    strspn(addr, "0123456789abcdefABCDEF.:") != strlen(addr)) {
+	if (conn == NULL || alen == 0 || alen >= sizeof(addr) || plen == 0 ||
+	    plen >= sizeof(port) ||
+	    strspn(conn, "0123456789abcdefABCDEF.:") < alen ||
+	    strspn(conn + alen + 1, "0123456789") < plen) {
 		strlcpy(out, "-", outlen);
 		return;
 	}
+	/* (not sscanf: its first call is a fiftieth of a session's time) */
+	memcpy(addr, conn, alen);
+	addr[alen] = '\0';
+	memcpy(port, conn + alen + 1, plen);
+	port[plen] = '\0';
 	snprintf(out, outlen, strchr(addr, ':') ? "[%s]:%s" : "%s:%s", addr,
 	    port);
 }

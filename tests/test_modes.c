@@ -709,6 +709,13 @@ static const struct {
 	{ "SSH_CONNECTION=1111111111111111111111111111111111111111111111111111"
 	    "1111111111111111.2.3.4 5 6 7", "-" },
 	{ "SSH_CONNECTION=1.2.3.4\" 5 6 7", "-" },
+	/* sshd's own form only: one blank between the first two tokens */
+	{ "SSH_CONNECTION= 1.2.3.4 5 6 7", "-" },
+	{ "SSH_CONNECTION=1.2.3.4  5 6 7", "-" },
+	{ "SSH_CONNECTION=1.2.3.4\t5 6 7", "-" },
+	{ "SSH_CONNECTION=1.2.3.4", "-" },
+	{ "SSH_CONNECTION=1.2.3.4 ", "-" },
+	{ "SSH_CONNECTION=1.2.3.4 5", "1.2.3.4:5" },
 	{ NULL, "-" },
 };
 
