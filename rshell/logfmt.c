@@ -175,19 +175,56 @@ static const unsigned char keych[256] = {
 	['0' ... '9'] = 1, ['_'] = 1, ['a' ... 'z'] = 1,
 };
 
+#ifdef FIRSTSTOP
+/*
+ * The bytes of x that may not stand in a key, each marked by its high
+ * bit.  Exact for every byte: on seven-bit values the sums stay below
+ * 0x100 and carry into no other byte.
+ */
+static inline uint64_t
+notkey(uint64_t x)
+{
+	uint64_t y = x & ~HIGH, ok;
+
+#define GE(c)	((y + ONES * (0x80 - (c))) & HIGH)
+	ok = (GE('0') & ~GE('9' + 1)) | (GE('a') & ~GE('z' + 1)) |
+	    (~((y ^ (ONES * '_')) + ONES * 0x7f) & HIGH);
+#undef GE
+	return ~(ok & ~x) & HIGH;
+}
+#endif
+
+/* A key and its '=', copied as run() copies a value. */
 static int
 key(struct cur *c, size_t *klen)
 {
 	const unsigned char *start = c->s + c->pos, *p = start,
 	    *end = c->s + c->len;
+	unsigned char *o = (unsigned char *)c->out;
+#ifdef FIRSTSTOP
+	uint64_t x, t;
 
+	while (end - p >= 8) {
+		memcpy(&x, p, 8);
+		memcpy(o, &x, 8);
+		if ((t = notkey(x)) != 0) {
+			p += FIRSTSTOP(t);
+			o += FIRSTSTOP(t);
+			goto done;
+		}
+		p += 8;
+		o += 8;
+	}
+#endif
 	while (p < end && keych[*p])
-		p++;
+		*o++ = *p++;
+#ifdef FIRSTSTOP
+done:
+#endif
 	if (p == start)
 		return fail(c, "expected a key (a-z, 0-9, _)");
 	*klen = (size_t)(p - start);
-	memcpy(c->out, start, *klen);
-	c->out += *klen;
+	c->out = (char *)o;
 	c->pos += *klen;
 	if (c->pos == c->len || c->s[c->pos] != '=')
 		return fail(c, "expected '=' after the key");

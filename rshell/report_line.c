@@ -87,11 +87,23 @@ direction(const char *run)
 	return RDIR_PUSH;
 }
 
+/*
+ * Is field f named the string literal lit; does its value read as lit?
+ * A value is read up to a NUL in it, as strcmp reads it, so that
+ * event="exit\x00" is an exit with a NUL (refused as such), not an
+ * unknown event.
+ */
+#define NAMED(f, lit) ((f)->klen == sizeof(lit) - 1 && \
+	memcmp((f)->key, lit, sizeof(lit) - 1) == 0)
+#define VALUED(f, lit) ((f)->nul ? strcmp((f)->val, lit) == 0 : \
+	(f)->vlen == sizeof(lit) - 1 && \
+	memcmp((f)->val, lit, sizeof(lit) - 1) == 0)
+
 static inline void
-take(const char **slot, const char *key, const char *name, const char *val)
+take(const char **slot, const struct logfmt_field *f)
 {
-	if (*slot == NULL && strcmp(key, name) == 0)
-		*slot = val;
+	if (*slot == NULL)
+		*slot = f->val;
 }
 
 /* A field the report uses holds no NUL: "a\x00b" must not read as "a". */
@@ -101,7 +113,7 @@ nul(const struct logfmt_rec *r, size_t first)
 	size_t i;
 
 	for (i = first; i < r->n; i++)
-		if (memchr(r->f[i].val, '\0', r->f[i].vlen) != NULL)
+		if (r->f[i].nul)
 			return 1;
 	return 0;
 }
@@ -114,22 +126,23 @@ static int
 event(struct rline *rl, size_t first, struct rev *ev, const char **why)
 {
 	const struct logfmt_rec *r = &rl->rec;
-	const char *e, *pid, *run, *uid, *ms, *st, *wb;
+	const struct logfmt_field *e;
+	const char *pid, *run, *uid, *ms, *st, *wb;
 	long long n;
 	size_t i;
 
-	if (first >= r->n || strcmp(r->f[first].key, "event") != 0) {
+	if (first >= r->n || !NAMED(&r->f[first], "event")) {
 		*why = "no event field where the writer puts it";
 		return RLINE_BAD;
 	}
-	e = r->f[first].val;
-	if (strcmp(e, "permit") == 0)
+	e = &r->f[first];
+	if (VALUED(e, "permit"))
 		ev->type = REV_PERMIT;
-	else if (strcmp(e, "deny") == 0)
+	else if (VALUED(e, "deny"))
 		ev->type = REV_DENY;
-	else if (strcmp(e, "exit") == 0)
+	else if (VALUED(e, "exit"))
 		ev->type = REV_EXIT;
-	else if (strcmp(e, "error") == 0)
+	else if (VALUED(e, "error"))
 		ev->type = REV_ERROR;
 	else {
 		*why = "unknown event";
@@ -140,20 +153,41 @@ event(struct rline *rl, size_t first, struct rev *ev, const char **why)
 	ev->signal = ev->reason = NULL;
 	/* one pass, first field of each name: as logfmt_get, faster */
 	for (i = first + 1; i < r->n; i++) {
-		const char *k = r->f[i].key, *v = r->f[i].val;
+		const struct logfmt_field *f = &r->f[i];
 
-		switch (k[0]) {
-		case 'p': take(&pid, k, "pid", v); break;
-		case 'u': take(&ev->user, k, "user", v);
-			take(&uid, k, "uid", v); break;
-		case 'k': take(&ev->key, k, "key", v); break;
-		case 'f': take(&ev->from, k, "from", v); break;
-		case 'r': take(&run, k, "run", v);
-			take(&ev->reason, k, "reason", v); break;
-		case 'm': take(&ms, k, "ms", v); break;
-		case 's': take(&st, k, "status", v);
-			take(&ev->signal, k, "signal", v); break;
-		case 'w': take(&wb, k, "write_bytes", v); break;
+		switch (f->klen) {
+		case 2:
+			if (NAMED(f, "ms"))
+				take(&ms, f);
+			break;
+		case 3:
+			if (NAMED(f, "pid"))
+				take(&pid, f);
+			else if (NAMED(f, "uid"))
+				take(&uid, f);
+			else if (NAMED(f, "key"))
+				take(&ev->key, f);
+			else if (NAMED(f, "run"))
+				take(&run, f);
+			break;
+		case 4:
+			if (NAMED(f, "user"))
+				take(&ev->user, f);
+			else if (NAMED(f, "from"))
+				take(&ev->from, f);
+			break;
+		case 6:
+			if (NAMED(f, "reason"))
+				take(&ev->reason, f);
+			else if (NAMED(f, "status"))
+				take(&st, f);
+			else if (NAMED(f, "signal"))
+				take(&ev->signal, f);
+			break;
+		case 11:
+			if (NAMED(f, "write_bytes"))
+				take(&wb, f);
+			break;
 		}
 	}
 	if (pid == NULL || num(pid, 0x7fffffff, &n) == -1 ||
@@ -218,7 +252,7 @@ plain(struct rline *rl, const char *line, size_t len, struct rev *ev,
 	    LOGFMT_BUFSIZE(REPORT_MAXLINE), why, NULL) == -1)
 		return RLINE_BAD;
 	t = &rl->rec.f[0];
-	if (strcmp(t->key, "time") != 0 ||
+	if (!NAMED(t, "time") ||
 	    report_time(t->val, t->vlen, &ev->t_ms) == -1) {
 		*why = "no RFC 3339 time as the first field";
 		return RLINE_BAD;
