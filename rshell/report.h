@@ -149,6 +149,7 @@ struct report {
 	size_t		*acctidx;	/* hash of acct, 2 * REPORT_MAXACCTS */
 	struct group	*reason, *source;
 	size_t		 nreason, nsource;
+	size_t		*reasonidx, *sourceidx;	/* hashes of them */
 	/*
 	 * Sessions waiting for their exit: a dense pool, and a hash of
 	 * 2 * REPORT_MAXPENDING slots holding pool index + 1 (0: empty), so
