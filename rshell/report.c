@@ -365,16 +365,17 @@ ending(struct report *r, const struct rev *ev, struct acct *a, int inwin)
 {
 	struct pending *p = pfind(r, ev->host, ev->pid);
 	enum rdir dir = RDIR_NONE;
-	char from[REPORT_MAXSTR];
+	const char *from = ev->from;
+	char pfrom[sizeof(p->from)];
 	struct xfer *x;
 	int ok;
 
-	strlcpy(from, ev->from, sizeof(from));
 	if (p != NULL) {
 		dir = p->dir;
 		/* the account the permit named: the session's */
 		a = &r->acct[p->acct];
-		strlcpy(from, p->from, sizeof(from));
+		memcpy(pfrom, p->from, sizeof(pfrom));
+		from = pfrom;
 		pdelete(r, p);
 	} else if (inwin)
 		a->orphans++;

@@ -41,19 +41,27 @@ rline_free(struct rline *rl)
 	rl->buf = rl->msg = NULL;
 }
 
+/*
+ * A decimal number from 0 to max, without leading zeros.  Nineteen
+ * digits cannot overflow the unsigned sum, and a number only grows
+ * digit by digit, so comparing once at the end is enough.
+ */
 static int
 num(const char *s, long long max, long long *v)
 {
-	long long n = 0;
+	unsigned long long n = 0;
+	const char *p;
 
 	if (*s == '\0' || (*s == '0' && s[1] != '\0'))
 		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || n > (max - (*s - '0')) / 10)
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || p - s == 19)
 			return -1;
-		n = n * 10 + (*s - '0');
+		n = n * 10 + (unsigned)(*p - '0');
 	}
-	*v = n;
+	if (n > (unsigned long long)max)
+		return -1;
+	*v = (long long)n;
 	return 0;
 }
 
@@ -253,7 +261,7 @@ plain(struct rline *rl, const char *line, size_t len, struct rev *ev,
 		return RLINE_BAD;
 	t = &rl->rec.f[0];
 	if (!NAMED(t, "time") ||
-	    report_time(t->val, t->vlen, &ev->t_ms) == -1) {
+	    report_time(t->val, t->vlen, &rl->date, &ev->t_ms) == -1) {
 		*why = "no RFC 3339 time as the first field";
 		return RLINE_BAD;
 	}
@@ -441,7 +449,7 @@ isoline(struct rline *rl, const char *p, const char *end, struct rev *ev,
 
 	while (p < end && *p != ' ')
 		p++;
-	if (p == end || report_time(s, (size_t)(p - s), &t) == -1) {
+	if (p == end || report_time(s, (size_t)(p - s), &rl->date, &t) == -1) {
 		*why = "bad ISO time in a syslog header";
 		return RLINE_BAD;
 	}
@@ -480,7 +488,7 @@ rfc5424(struct rline *rl, const char *p, const char *end, struct rev *ev,
 		return RLINE_BAD;
 	if (an != 6 || memcmp(app, "rshell", 6) != 0)
 		return RLINE_OTHER;
-	if (report_time(ts, tn, &t) == -1 || sethost(rl, host, hn) == -1)
+	if (report_time(ts, tn, &rl->date, &t) == -1 || sethost(rl, host, hn) == -1)
 		return RLINE_BAD;
 	if (p < end && *p == '-')
 		p++;
