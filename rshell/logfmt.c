@@ -88,25 +88,25 @@ static const unsigned char plain[256] = {
 
 /*
  * Which of the eight bytes in x end a run: any byte below 0x20 or from
- * 0x7f up, '"' or '\\', and for a bare value ' ' or '='.  Each test
- * marks the high bit of a byte; a borrow can mark a byte above a true
- * one falsely, never one below it, so on a little-endian machine the
- * lowest mark is exactly the first byte that ends the run.
+ * 0x7f up, '"' or '\\', and for a bare value ' ' or '='; each marked by
+ * its high bit.  The tests are done on the low seven bits of each byte,
+ * where no sum carries into the next byte, so every mark is exact.
  */
 #define ONES	0x0101010101010101ULL
 #define HIGH	0x8080808080808080ULL
-#define ZERO(v)	(((v) - ONES) & ~(v) & HIGH)
+/* high bit set in each byte where y (seven bits) is not c */
+#define NOT(y, c)	(((y) ^ (ONES * (c))) + ONES * 0x7f)
 static inline uint64_t
 stops(uint64_t x, int bare)
 {
-	uint64_t t;
+	uint64_t y = x & ~HIGH, ok;
 
-	t = ((x - ONES * 0x20) & ~x & HIGH) | (x & HIGH) |
-	    ZERO(x ^ (ONES * 0x7f)) | ZERO(x ^ (ONES * '"')) |
-	    ZERO(x ^ (ONES * '\\'));
+	/* from the lowest byte that may stand in the run, not 0x7f */
+	ok = (y + ONES * (0x80 - (bare ? 0x21 : 0x20))) & ~(y + ONES) &
+	    NOT(y, '"') & NOT(y, '\\');
 	if (bare)
-		t |= ZERO(x ^ (ONES * ' ')) | ZERO(x ^ (ONES * '='));
-	return t;
+		ok &= NOT(y, '=');
+	return ~(ok & ~x) & HIGH;
 }
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -119,9 +119,11 @@ stops(uint64_t x, int bare)
  * output never runs ahead of the input (a decoded field is never longer
  * than its text), so while eight input bytes are left there is room for
  * eight in the buffer, and what is stored past the run is written over
- * or lies past the field's NUL.
+ * or lies past the field's NUL.  Inlined into each of its three
+ * callers, where max is a constant: a call per value cost more than the
+ * scan of most values.
  */
-static void
+static inline __attribute__((always_inline)) void
 run(struct cur *c, int max)
 {
 	const unsigned char *p = c->s + c->pos, *end = c->s + c->len;
