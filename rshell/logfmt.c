@@ -101,7 +101,7 @@ stops(uint64_t x, int bare)
 {
 	uint64_t y = x & ~HIGH, ok;
 
-	/* from the lowest byte that may stand in the run, not 0x7f */
+	/* at or above the lowest byte the run may hold, not 0x7f */
 	ok = (y + ONES * (0x80 - (bare ? 0x21 : 0x20))) & ~(y + ONES) &
 	    NOT(y, '"') & NOT(y, '\\');
 	if (bare)

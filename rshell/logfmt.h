@@ -26,8 +26,10 @@ struct logfmt_field {
 	int		 nul;	/* a \x00 among the vlen bytes */
 };
 
-/* One line, fields in order; keys and values live in buf.  Only f[0]
-   to f[n - 1] are set. */
+/*
+ * One line, fields in order; keys and values live in buf.  Only f[0] to
+ * f[n - 1] are set.
+ */
 struct logfmt_rec {
 	size_t			 n;
 	struct logfmt_field	 f[LOGFMT_MAXFIELDS];

@@ -488,7 +488,8 @@ rfc5424(struct rline *rl, const char *p, const char *end, struct rev *ev,
 		return RLINE_BAD;
 	if (an != 6 || memcmp(app, "rshell", 6) != 0)
 		return RLINE_OTHER;
-	if (report_time(ts, tn, &rl->date, &t) == -1 || sethost(rl, host, hn) == -1)
+	if (report_time(ts, tn, &rl->date, &t) == -1 ||
+	    sethost(rl, host, hn) == -1)
 		return RLINE_BAD;
 	if (p < end && *p == '-')
 		p++;
