@@ -56,8 +56,15 @@ struct rline {
 					   journal MESSAGE */
 	char		 host[REPORT_MAXSTR];
 	struct logfmt_rec rec;
-	int		 tzcache_valid;
-	long long	 tzcache_key, tzcache_val;
+	/*
+	 * RFC 3164 times: the local year of now, and the last hour mktime
+	 * gave for each of the two years a stamp may fall in (mktime reads
+	 * the zone file each time, and lines of one year keep asking for
+	 * the year before as well).
+	 */
+	int		 tzyear_valid, tzyear;
+	int		 tzcache_valid[2];
+	long long	 tzcache_key[2], tzcache_val[2];
 	struct rdate	 date;		/* of the last RFC 3339 time */
 };
 

@@ -398,14 +398,18 @@ bsdtime(struct rline *rl, const char *s, long long *ms)
 	sec = (s[13] - '0') * 10 + s[14] - '0';
 	if (day < 1 || day > 31 || h > 23 || mi > 59 || sec > 60)
 		return -1;
-	now = (time_t)(rl->now_ms / 1000);
-	localtime_r(&now, &tm);
-	y = tm.tm_year;
+	if (!rl->tzyear_valid) {
+		now = (time_t)(rl->now_ms / 1000);
+		localtime_r(&now, &tm);
+		rl->tzyear = tm.tm_year;
+		rl->tzyear_valid = 1;
+	}
+	y = rl->tzyear;
 	for (i = 0; i < 2; i++, y--) {
 		key = ((((long long)y * 12 + (m - months) / 3) * 32 + day) * 24
 		    + h);
-		if (rl->tzcache_valid && rl->tzcache_key == key)
-			t = (time_t)rl->tzcache_val;
+		if (rl->tzcache_valid[i] && rl->tzcache_key[i] == key)
+			t = (time_t)rl->tzcache_val[i];
 		else {
 			memset(&tm, 0, sizeof(tm));
 			tm.tm_year = y;
@@ -415,9 +419,9 @@ bsdtime(struct rline *rl, const char *s, long long *ms)
 			tm.tm_isdst = -1;
 			if ((t = mktime(&tm)) == (time_t)-1)
 				return -1;
-			rl->tzcache_valid = 1;
-			rl->tzcache_key = key;
-			rl->tzcache_val = (long long)t;
+			rl->tzcache_valid[i] = 1;
+			rl->tzcache_key[i] = key;
+			rl->tzcache_val[i] = (long long)t;
 		}
 		*ms = ((long long)t + mi * 60 + sec) * 1000;
 		if (*ms <= rl->now_ms + 86400 * 1000LL)
