@@ -14,6 +14,7 @@ struct cur {
 	size_t			 len, pos;
 	char			*out;
 	const char		*why;
+	int			 nul;	/* the value so far holds a NUL */
 };
 
 static int
@@ -86,47 +87,71 @@ static const unsigned char plain[256] = {
 };
 
 /*
- * May one of the eight bytes in x end a run?  Any byte below 0x20 or
- * from 0x7f up, '"' or '\\', and for a bare value ' ' or '='.  A false
- * yes only sends the run to the byte loop.
+ * Which of the eight bytes in x end a run: any byte below 0x20 or from
+ * 0x7f up, '"' or '\\', and for a bare value ' ' or '='; each marked by
+ * its high bit.  The tests are done on the low seven bits of each byte,
+ * where no sum carries into the next byte, so every mark is exact.
  */
 #define ONES	0x0101010101010101ULL
 #define HIGH	0x8080808080808080ULL
-#define ZERO(v)	(((v) - ONES) & ~(v) & HIGH)
-static inline int
+/* high bit set in each byte where y (seven bits) is not c */
+#define NOT(y, c)	(((y) ^ (ONES * (c))) + ONES * 0x7f)
+static inline uint64_t
 stops(uint64_t x, int bare)
 {
-	uint64_t t;
+	uint64_t y = x & ~HIGH, ok;
 
-	t = ((x - ONES * 0x20) & ~x & HIGH) | (x & HIGH) |
-	    ZERO(x ^ (ONES * 0x7f)) | ZERO(x ^ (ONES * '"')) |
-	    ZERO(x ^ (ONES * '\\'));
+	/* at or above the lowest byte the run may hold, not 0x7f */
+	ok = (y + ONES * (0x80 - (bare ? 0x21 : 0x20))) & ~(y + ONES) &
+	    NOT(y, '"') & NOT(y, '\\');
 	if (bare)
-		t |= ZERO(x ^ (ONES * ' ')) | ZERO(x ^ (ONES * '='));
-	return t != 0;
+		ok &= NOT(y, '=');
+	return ~(ok & ~x) & HIGH;
 }
 
-/* Copy the run of bytes at c->pos whose plain[] is in 1..max. */
-static void
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FIRSTSTOP(t)	((size_t)__builtin_ctzll(t) / 8)
+#endif
+
+/*
+ * Copy the run of bytes at c->pos whose plain[] is in 1..max.  Eight
+ * bytes are stored at a time, whatever part of them the run holds: the
+ * output never runs ahead of the input (a decoded field is never longer
+ * than its text), so while eight input bytes are left there is room for
+ * eight in the buffer, and what is stored past the run is written over
+ * or lies past the field's NUL.  Inlined into each of its three
+ * callers, where max is a constant: a call per value cost more than the
+ * scan of most values.
+ */
+static inline __attribute__((always_inline)) void
 run(struct cur *c, int max)
 {
-	size_t start = c->pos;
-
 	const unsigned char *p = c->s + c->pos, *end = c->s + c->len;
-	uint64_t x;
+	unsigned char *o = (unsigned char *)c->out;
+	uint64_t x, t;
 
-	/* eight bytes at a time while none of them can stop the run */
 	while (end - p >= 8) {
 		memcpy(&x, p, 8);
-		if (stops(x, max == 1))
+		memcpy(o, &x, 8);
+		if ((t = stops(x, max == 1)) != 0) {
+#ifdef FIRSTSTOP
+			p += FIRSTSTOP(t);
+			o += FIRSTSTOP(t);
+			goto done;
+#else
 			break;
+#endif
+		}
 		p += 8;
+		o += 8;
 	}
 	while (p < end && plain[*p] != 0 && plain[*p] <= max)
-		p++;
+		*o++ = *p++;
+#ifdef FIRSTSTOP
+done:
+#endif
 	c->pos = (size_t)(p - c->s);
-	memcpy(c->out, c->s + start, c->pos - start);
-	c->out += c->pos - start;
+	c->out = (char *)o;
 }
 
 /* Copy one character that may stand raw: printable ASCII or UTF-8. */
@@ -152,19 +177,57 @@ static const unsigned char keych[256] = {
 	['0' ... '9'] = 1, ['_'] = 1, ['a' ... 'z'] = 1,
 };
 
+#ifdef FIRSTSTOP
+/*
+ * The bytes of x that may not stand in a key, each marked by its high
+ * bit.  Exact for every byte: on seven-bit values the sums stay below
+ * 0x100 and carry into no other byte.
+ */
+static inline uint64_t
+notkey(uint64_t x)
+{
+	uint64_t y = x & ~HIGH, ok;
+
+#define GE(c)	((y + ONES * (0x80 - (c))) & HIGH)
+	ok = (GE('0') & ~GE('9' + 1)) | (GE('a') & ~GE('z' + 1)) |
+	    (~((y ^ (ONES * '_')) + ONES * 0x7f) & HIGH);
+#undef GE
+	return ~(ok & ~x) & HIGH;
+}
+#endif
+
+/* A key and its '=', copied as run() copies a value. */
 static int
-key(struct cur *c)
+key(struct cur *c, size_t *klen)
 {
 	const unsigned char *start = c->s + c->pos, *p = start,
 	    *end = c->s + c->len;
+	unsigned char *o = (unsigned char *)c->out;
+#ifdef FIRSTSTOP
+	uint64_t x, t;
 
+	while (end - p >= 8) {
+		memcpy(&x, p, 8);
+		memcpy(o, &x, 8);
+		if ((t = notkey(x)) != 0) {
+			p += FIRSTSTOP(t);
+			o += FIRSTSTOP(t);
+			goto done;
+		}
+		p += 8;
+		o += 8;
+	}
+#endif
 	while (p < end && keych[*p])
-		p++;
+		*o++ = *p++;
+#ifdef FIRSTSTOP
+done:
+#endif
 	if (p == start)
 		return fail(c, "expected a key (a-z, 0-9, _)");
-	memcpy(c->out, start, (size_t)(p - start));
-	c->out += p - start;
-	c->pos += (size_t)(p - start);
+	*klen = (size_t)(p - start);
+	c->out = (char *)o;
+	c->pos += *klen;
 	if (c->pos == c->len || c->s[c->pos] != '=')
 		return fail(c, "expected '=' after the key");
 	c->pos++;
@@ -208,7 +271,8 @@ escape(struct cur *c)
 		return fail(c, "unknown escape (only \\\", \\\\ and \\xHH)");
 	if (left < 4 || (hi = hexval(p[2])) == -1 || (lo = hexval(p[3])) == -1)
 		return fail(c, "bad \\x escape (two upper-case hex digits)");
-	*c->out++ = (char)(hi << 4 | lo);
+	if ((*c->out++ = (char)(hi << 4 | lo)) == '\0')
+		c->nul = 1;
 	c->pos += 4;
 	return 0;
 }
@@ -238,14 +302,16 @@ field(struct cur *c, struct logfmt_rec *rec)
 	char *val;
 
 	f->key = c->out;
-	if (key(c) == -1)
+	if (key(c, &f->klen) == -1)
 		return -1;
 	*c->out++ = '\0';
 	f->val = val = c->out;
+	c->nul = 0;
 	if ((c->pos < c->len && c->s[c->pos] == '"' ? quoted(c) : bare(c)) ==
 	    -1)
 		return -1;
 	f->vlen = (size_t)(c->out - val);
+	f->nul = c->nul;
 	*c->out++ = '\0';
 	rec->n++;
 	return 0;
@@ -313,18 +379,29 @@ parse(const char *line, size_t len, struct logfmt_rec *rec, char *buf,
 	return parse_some(line, len, rec, buf, errstr, erroff, NULL);
 }
 
+/*
+ * No fields.  Only the count is reset, not the whole array: a reader of
+ * millions of lines would spend its time clearing it.
+ */
+static void
+empty(struct logfmt_rec *rec)
+{
+	rec->n = 0;
+	rec->buf = NULL;
+}
+
 int
 logfmt_parse_prefix(const char *line, size_t len, struct logfmt_rec *rec,
     char *buf, size_t bufsize, const char **errstr, size_t *erroff)
 {
 	int faulted = 0;
 
-	memset(rec, 0, sizeof(*rec));
+	empty(rec);
 	if (len > (bufsize - 2) / 2 || bufsize < 2)
 		buf = NULL;
 	if (parse_some(line, len, rec, buf, errstr, erroff, &faulted) == 0)
 		return faulted;
-	memset(rec, 0, sizeof(*rec));
+	empty(rec);
 	return -1;
 }
 
@@ -348,12 +425,12 @@ int
 logfmt_parse_into(const char *line, size_t len, struct logfmt_rec *rec,
     char *buf, size_t bufsize, const char **errstr, size_t *erroff)
 {
-	memset(rec, 0, sizeof(*rec));
+	empty(rec);
 	if (len > (bufsize - 2) / 2 || bufsize < 2)
 		buf = NULL;
 	if (parse(line, len, rec, buf, errstr, erroff) == 0)
 		return 0;
-	memset(rec, 0, sizeof(*rec));
+	empty(rec);
 	return -1;
 }
 

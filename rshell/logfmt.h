@@ -19,12 +19,17 @@
 #define LOGFMT_MAXFIELDS	64
 
 struct logfmt_field {
-	const char	*key;
+	const char	*key;	/* klen bytes, a NUL after them */
+	size_t		 klen;
 	const char	*val;	/* vlen bytes, a NUL after them */
 	size_t		 vlen;
+	int		 nul;	/* a \x00 among the vlen bytes */
 };
 
-/* One line, fields in order; keys and values live in buf. */
+/*
+ * One line, fields in order; keys and values live in buf.  Only f[0] to
+ * f[n - 1] are set.
+ */
 struct logfmt_rec {
 	size_t			 n;
 	struct logfmt_field	 f[LOGFMT_MAXFIELDS];

@@ -12,13 +12,26 @@
 
 #include "report.h"
 
-#define STRTAB_CAP	(4 * (REPORT_MAXACCTS + 2 * REPORT_MAXGROUPS))
+/*
+ * The string table holds at most STRTAB_MAX strings in STRTAB_SLOTS
+ * slots, a power of two so that a probe wraps with a mask.
+ */
+#define STRTAB_MAX	(2 * (REPORT_MAXACCTS + 2 * REPORT_MAXGROUPS))
+#define STRTAB_SLOTS	32768
+_Static_assert(STRTAB_SLOTS >= 2 * STRTAB_MAX &&
+    (STRTAB_SLOTS & (STRTAB_SLOTS - 1)) == 0, "string table slots");
+#define GROUP_SLOTS	(2 * REPORT_MAXGROUPS)
 
+/* FNV-1a of the string at s, and its length in *len. */
 static uint64_t
-hash(const char *s, uint64_t h)
+hash(const char *s, size_t *len)
 {
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *p;
+
+	for (p = s; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	*len = (size_t)(p - s);
 	return (h ^ 0xff) * 0x100000001b3ULL;
 }
 
@@ -30,12 +43,14 @@ report_init(struct report *r)
 	memset(r, 0, sizeof(*r));
 	r->since = INT64_MIN;
 	r->until = INT64_MAX;
-	r->strs.cap = STRTAB_CAP;
-	r->strs.slot = calloc(STRTAB_CAP, sizeof(char *));
+	r->strs.cap = STRTAB_SLOTS;
+	r->strs.slot = calloc(STRTAB_SLOTS, sizeof(char *));
 	r->acct = calloc(REPORT_MAXACCTS, sizeof(*r->acct));
 	r->acctidx = calloc(2 * REPORT_MAXACCTS, sizeof(size_t));
 	r->reason = calloc(REPORT_MAXGROUPS, sizeof(*r->reason));
 	r->source = calloc(REPORT_MAXGROUPS, sizeof(*r->source));
+	r->reasonidx = calloc(GROUP_SLOTS, sizeof(*r->reasonidx));
+	r->sourceidx = calloc(GROUP_SLOTS, sizeof(*r->sourceidx));
 	r->pend = calloc(REPORT_MAXPENDING, sizeof(*r->pend));
 	r->pidx = calloc(2 * REPORT_MAXPENDING, sizeof(*r->pidx));
 	r->pfree = calloc(REPORT_MAXPENDING, sizeof(*r->pfree));
@@ -43,7 +58,8 @@ report_init(struct report *r)
 	r->miss = calloc(REPORT_MAXLISTED, sizeof(*r->miss));
 	r->odd = calloc(REPORT_MAXLISTED, sizeof(*r->odd));
 	if (r->strs.slot == NULL || r->acct == NULL || r->acctidx == NULL ||
-	    r->reason == NULL || r->source == NULL || r->pend == NULL ||
+	    r->reason == NULL || r->source == NULL || r->reasonidx == NULL ||
+	    r->sourceidx == NULL || r->pend == NULL ||
 	    r->pidx == NULL || r->pfree == NULL ||
 	    r->badl == NULL || r->miss == NULL || r->odd == NULL) {
 		report_free(r);
@@ -67,6 +83,8 @@ report_free(struct report *r)
 	free(r->acctidx);
 	free(r->reason);
 	free(r->source);
+	free(r->reasonidx);
+	free(r->sourceidx);
 	free(r->pend);
 	free(r->pidx);
 	free(r->pfree);
@@ -85,31 +103,25 @@ static const char *
 intern(struct report *r, const char *s, size_t max)
 {
 	char tmp[REPORT_MAXREASON];
-	size_t i, n;
+	size_t i, n, mask = r->strs.cap - 1;
+	uint64_t h;
 
-	if ((n = strlen(s)) >= max) {
-		n = max - 1;
-		memcpy(tmp, s, n);
-		tmp[n] = '\0';
+	h = hash(s, &n);
+	if (n >= max) {
+		memcpy(tmp, s, max - 1);
+		tmp[max - 1] = '\0';
 		s = tmp;
+		h = hash(s, &n);
 	}
-	if (r->strs.n >= r->strs.cap / 2)
-		goto full;
-	for (i = hash(s, 0xcbf29ce484222325ULL) % r->strs.cap;
-	    r->strs.slot[i] != NULL; i = (i + 1) % r->strs.cap)
+	for (i = h & mask; r->strs.slot[i] != NULL; i = (i + 1) & mask)
 		if (strcmp(r->strs.slot[i], s) == 0)
 			return r->strs.slot[i];
-	if ((r->strs.slot[i] = strdup(s)) == NULL)
-		goto full;
+	/* full: what is there is still found, nothing more is added */
+	if (r->strs.n >= STRTAB_MAX ||
+	    (r->strs.slot[i] = strdup(s)) == NULL)
+		return NULL;
 	r->strs.n++;
 	return r->strs.slot[i];
-full:
-	/* still find what is there */
-	for (i = hash(s, 0xcbf29ce484222325ULL) % r->strs.cap;
-	    r->strs.slot[i] != NULL; i = (i + 1) % r->strs.cap)
-		if (strcmp(r->strs.slot[i], s) == 0)
-			return r->strs.slot[i];
-	return NULL;
 }
 
 const char *
@@ -146,20 +158,28 @@ account(struct report *r, const char *host, const char *user,
 	return a;
 }
 
+/*
+ * The group of host and name (interned), created on first sight; idx
+ * is its hash of GROUP_SLOTS slots holding group index + 1.
+ */
 static struct group *
-group(struct group *g, size_t *n, const char *host, const char *name)
+group(struct group *g, size_t *idx, size_t *n, const char *host,
+    const char *name)
 {
+	uint64_t h = (uintptr_t)host * 0x9e3779b97f4a7c15ULL ^
+	    (uintptr_t)name * 0xbf58476d1ce4e5b9ULL;
 	size_t i;
 
-	/* linear: at most REPORT_MAXGROUPS, and refusals are rare */
-	for (i = 0; i < *n; i++)
-		if (g[i].host == host && g[i].name == name)
-			return &g[i];
+	for (i = (h ^ h >> 29) % GROUP_SLOTS; idx[i] != 0;
+	    i = (i + 1) % GROUP_SLOTS)
+		if (g[idx[i] - 1].host == host && g[idx[i] - 1].name == name)
+			return &g[idx[i] - 1];
 	if (*n == REPORT_MAXGROUPS)
 		return NULL;
 	g[*n].host = host;
 	g[*n].name = name;
-	return &g[(*n)++];
+	idx[i] = ++*n;
+	return &g[*n - 1];
 }
 
 static void
@@ -345,16 +365,17 @@ ending(struct report *r, const struct rev *ev, struct acct *a, int inwin)
 {
 	struct pending *p = pfind(r, ev->host, ev->pid);
 	enum rdir dir = RDIR_NONE;
-	char from[REPORT_MAXSTR];
+	const char *from = ev->from;
+	char pfrom[sizeof(p->from)];
 	struct xfer *x;
 	int ok;
 
-	strlcpy(from, ev->from, sizeof(from));
 	if (p != NULL) {
 		dir = p->dir;
 		/* the account the permit named: the session's */
 		a = &r->acct[p->acct];
-		strlcpy(from, p->from, sizeof(from));
+		memcpy(pfrom, p->from, sizeof(pfrom));
+		from = pfrom;
 		pdelete(r, p);
 	} else if (inwin)
 		a->orphans++;
@@ -397,13 +418,13 @@ refusal(struct report *r, const struct rev *ev, const char *host,
 	source(ev->from, src, sizeof(src));
 	reason = intern(r, ev->reason, REPORT_MAXREASON);
 	s = report_intern(r, src);
-	if (reason == NULL || (g = group(r->reason, &r->nreason, host,
-	    reason)) == NULL)
+	if (reason == NULL || (g = group(r->reason, r->reasonidx,
+	    &r->nreason, host, reason)) == NULL)
 		r->overflow++;
 	else
 		seen(g, ev->t_ms);
-	if (s == NULL || (g = group(r->source, &r->nsource, host, s)) ==
-	    NULL)
+	if (s == NULL || (g = group(r->source, r->sourceidx,
+	    &r->nsource, host, s)) == NULL)
 		r->overflow++;
 	else
 		seen(g, ev->t_ms);
@@ -552,6 +573,8 @@ report_sort(struct report *r)
 		free(newidx);
 	}
 	memset(r->acctidx, 0, 2 * REPORT_MAXACCTS * sizeof(size_t));
+	memset(r->reasonidx, 0, GROUP_SLOTS * sizeof(size_t));
+	memset(r->sourceidx, 0, GROUP_SLOTS * sizeof(size_t));
 	qsort(r->reason, r->nreason, sizeof(*r->reason), cmpgroup);
 	qsort(r->source, r->nsource, sizeof(*r->source), cmpgroup);
 	qsort(r->miss, r->nmiss, sizeof(*r->miss), cmplisted);

@@ -40,6 +40,13 @@ struct rev {
 	int		 cut;		/* syslog cut the message */
 };
 
+/* The last date read, YYYY-MM-DD, and its day since 1970-01-01. */
+struct rdate {
+	int		 valid;
+	char		 ymd[10];
+	long long	 days;
+};
+
 /* What one line parses with: scratch space, and how to read its times. */
 struct rline {
 	const char	*localhost;	/* host of plain (unprefixed) lines */
@@ -49,8 +56,16 @@ struct rline {
 					   journal MESSAGE */
 	char		 host[REPORT_MAXSTR];
 	struct logfmt_rec rec;
-	int		 tzcache_valid;
-	long long	 tzcache_key, tzcache_val;
+	/*
+	 * RFC 3164 times: the local year of now, and the last hour mktime
+	 * gave for each of the two years a stamp may fall in (mktime reads
+	 * the zone file each time, and lines of one year keep asking for
+	 * the year before as well).
+	 */
+	int		 tzyear_valid, tzyear;
+	int		 tzcache_valid[2];
+	long long	 tzcache_key[2], tzcache_val[2];
+	struct rdate	 date;		/* of the last RFC 3339 time */
 };
 
 enum rline_result { RLINE_BAD = -1, RLINE_OTHER = 0, RLINE_EVENT = 1 };
@@ -68,10 +83,12 @@ enum rline_result rline_parse(struct rline *rl, const char *line,
 
 /*
  * Times: RFC 3339 (2026-12-01T07:00:01.042Z, or with +hh:mm), to Unix
- * milliseconds; and the option forms, a DURATION (90s, 15m, 36h, 7d,
- * 2w, concatenated as 1d12h) or a DATE (YYYY-MM-DD[THH:MM[:SS]][Z], UTC).
+ * milliseconds, memo (or NULL) keeping the last date read; and the
+ * option forms, a DURATION (90s, 15m, 36h, 7d, 2w, concatenated as
+ * 1d12h) or a DATE (YYYY-MM-DD[THH:MM[:SS]][Z], UTC).
  */
-int	report_time(const char *s, size_t len, long long *ms);
+int	report_time(const char *s, size_t len, struct rdate *memo,
+	    long long *ms);
 int	report_duration(const char *s, long long *ms);
 int	report_when(const char *s, long long now_ms, long long *ms);
 long long report_days_from_civil(int y, int m, int d);
@@ -149,6 +166,7 @@ struct report {
 	size_t		*acctidx;	/* hash of acct, 2 * REPORT_MAXACCTS */
 	struct group	*reason, *source;
 	size_t		 nreason, nsource;
+	size_t		*reasonidx, *sourceidx;	/* hashes of them */
 	/*
 	 * Sessions waiting for their exit: a dense pool, and a hash of
 	 * 2 * REPORT_MAXPENDING slots holding pool index + 1 (0: empty), so

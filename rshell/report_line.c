@@ -41,19 +41,27 @@ rline_free(struct rline *rl)
 	rl->buf = rl->msg = NULL;
 }
 
+/*
+ * A decimal number from 0 to max, without leading zeros.  Nineteen
+ * digits cannot overflow the unsigned sum, and a number only grows
+ * digit by digit, so comparing once at the end is enough.
+ */
 static int
 num(const char *s, long long max, long long *v)
 {
-	long long n = 0;
+	unsigned long long n = 0;
+	const char *p;
 
 	if (*s == '\0' || (*s == '0' && s[1] != '\0'))
 		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || n > (max - (*s - '0')) / 10)
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || p - s == 19)
 			return -1;
-		n = n * 10 + (*s - '0');
+		n = n * 10 + (unsigned)(*p - '0');
 	}
-	*v = n;
+	if (n > (unsigned long long)max)
+		return -1;
+	*v = (long long)n;
 	return 0;
 }
 
@@ -87,11 +95,23 @@ direction(const char *run)
 	return RDIR_PUSH;
 }
 
+/*
+ * Is field f named the string literal lit; does its value read as lit?
+ * A value is read up to a NUL in it, as strcmp reads it, so that
+ * event="exit\x00" is an exit with a NUL (refused as such), not an
+ * unknown event.
+ */
+#define NAMED(f, lit) ((f)->klen == sizeof(lit) - 1 && \
+	memcmp((f)->key, lit, sizeof(lit) - 1) == 0)
+#define VALUED(f, lit) ((f)->nul ? strcmp((f)->val, lit) == 0 : \
+	(f)->vlen == sizeof(lit) - 1 && \
+	memcmp((f)->val, lit, sizeof(lit) - 1) == 0)
+
 static inline void
-take(const char **slot, const char *key, const char *name, const char *val)
+take(const char **slot, const struct logfmt_field *f)
 {
-	if (*slot == NULL && strcmp(key, name) == 0)
-		*slot = val;
+	if (*slot == NULL)
+		*slot = f->val;
 }
 
 /* A field the report uses holds no NUL: "a\x00b" must not read as "a". */
@@ -101,7 +121,7 @@ nul(const struct logfmt_rec *r, size_t first)
 	size_t i;
 
 	for (i = first; i < r->n; i++)
-		if (memchr(r->f[i].val, '\0', r->f[i].vlen) != NULL)
+		if (r->f[i].nul)
 			return 1;
 	return 0;
 }
@@ -114,22 +134,23 @@ static int
 event(struct rline *rl, size_t first, struct rev *ev, const char **why)
 {
 	const struct logfmt_rec *r = &rl->rec;
-	const char *e, *pid, *run, *uid, *ms, *st, *wb;
+	const struct logfmt_field *e;
+	const char *pid, *run, *uid, *ms, *st, *wb;
 	long long n;
 	size_t i;
 
-	if (first >= r->n || strcmp(r->f[first].key, "event") != 0) {
+	if (first >= r->n || !NAMED(&r->f[first], "event")) {
 		*why = "no event field where the writer puts it";
 		return RLINE_BAD;
 	}
-	e = r->f[first].val;
-	if (strcmp(e, "permit") == 0)
+	e = &r->f[first];
+	if (VALUED(e, "permit"))
 		ev->type = REV_PERMIT;
-	else if (strcmp(e, "deny") == 0)
+	else if (VALUED(e, "deny"))
 		ev->type = REV_DENY;
-	else if (strcmp(e, "exit") == 0)
+	else if (VALUED(e, "exit"))
 		ev->type = REV_EXIT;
-	else if (strcmp(e, "error") == 0)
+	else if (VALUED(e, "error"))
 		ev->type = REV_ERROR;
 	else {
 		*why = "unknown event";
@@ -140,20 +161,41 @@ event(struct rline *rl, size_t first, struct rev *ev, const char **why)
 	ev->signal = ev->reason = NULL;
 	/* one pass, first field of each name: as logfmt_get, faster */
 	for (i = first + 1; i < r->n; i++) {
-		const char *k = r->f[i].key, *v = r->f[i].val;
+		const struct logfmt_field *f = &r->f[i];
 
-		switch (k[0]) {
-		case 'p': take(&pid, k, "pid", v); break;
-		case 'u': take(&ev->user, k, "user", v);
-			take(&uid, k, "uid", v); break;
-		case 'k': take(&ev->key, k, "key", v); break;
-		case 'f': take(&ev->from, k, "from", v); break;
-		case 'r': take(&run, k, "run", v);
-			take(&ev->reason, k, "reason", v); break;
-		case 'm': take(&ms, k, "ms", v); break;
-		case 's': take(&st, k, "status", v);
-			take(&ev->signal, k, "signal", v); break;
-		case 'w': take(&wb, k, "write_bytes", v); break;
+		switch (f->klen) {
+		case 2:
+			if (NAMED(f, "ms"))
+				take(&ms, f);
+			break;
+		case 3:
+			if (NAMED(f, "pid"))
+				take(&pid, f);
+			else if (NAMED(f, "uid"))
+				take(&uid, f);
+			else if (NAMED(f, "key"))
+				take(&ev->key, f);
+			else if (NAMED(f, "run"))
+				take(&run, f);
+			break;
+		case 4:
+			if (NAMED(f, "user"))
+				take(&ev->user, f);
+			else if (NAMED(f, "from"))
+				take(&ev->from, f);
+			break;
+		case 6:
+			if (NAMED(f, "reason"))
+				take(&ev->reason, f);
+			else if (NAMED(f, "status"))
+				take(&st, f);
+			else if (NAMED(f, "signal"))
+				take(&ev->signal, f);
+			break;
+		case 11:
+			if (NAMED(f, "write_bytes"))
+				take(&wb, f);
+			break;
 		}
 	}
 	if (pid == NULL || num(pid, 0x7fffffff, &n) == -1 ||
@@ -218,8 +260,8 @@ plain(struct rline *rl, const char *line, size_t len, struct rev *ev,
 	    LOGFMT_BUFSIZE(REPORT_MAXLINE), why, NULL) == -1)
 		return RLINE_BAD;
 	t = &rl->rec.f[0];
-	if (strcmp(t->key, "time") != 0 ||
-	    report_time(t->val, t->vlen, &ev->t_ms) == -1) {
+	if (!NAMED(t, "time") ||
+	    report_time(t->val, t->vlen, &rl->date, &ev->t_ms) == -1) {
 		*why = "no RFC 3339 time as the first field";
 		return RLINE_BAD;
 	}
@@ -356,14 +398,18 @@ bsdtime(struct rline *rl, const char *s, long long *ms)
 	sec = (s[13] - '0') * 10 + s[14] - '0';
 	if (day < 1 || day > 31 || h > 23 || mi > 59 || sec > 60)
 		return -1;
-	now = (time_t)(rl->now_ms / 1000);
-	localtime_r(&now, &tm);
-	y = tm.tm_year;
+	if (!rl->tzyear_valid) {
+		now = (time_t)(rl->now_ms / 1000);
+		localtime_r(&now, &tm);
+		rl->tzyear = tm.tm_year;
+		rl->tzyear_valid = 1;
+	}
+	y = rl->tzyear;
 	for (i = 0; i < 2; i++, y--) {
 		key = ((((long long)y * 12 + (m - months) / 3) * 32 + day) * 24
 		    + h);
-		if (rl->tzcache_valid && rl->tzcache_key == key)
-			t = (time_t)rl->tzcache_val;
+		if (rl->tzcache_valid[i] && rl->tzcache_key[i] == key)
+			t = (time_t)rl->tzcache_val[i];
 		else {
 			memset(&tm, 0, sizeof(tm));
 			tm.tm_year = y;
@@ -373,9 +419,9 @@ bsdtime(struct rline *rl, const char *s, long long *ms)
 			tm.tm_isdst = -1;
 			if ((t = mktime(&tm)) == (time_t)-1)
 				return -1;
-			rl->tzcache_valid = 1;
-			rl->tzcache_key = key;
-			rl->tzcache_val = (long long)t;
+			rl->tzcache_valid[i] = 1;
+			rl->tzcache_key[i] = key;
+			rl->tzcache_val[i] = (long long)t;
 		}
 		*ms = ((long long)t + mi * 60 + sec) * 1000;
 		if (*ms <= rl->now_ms + 86400 * 1000LL)
@@ -407,7 +453,7 @@ isoline(struct rline *rl, const char *p, const char *end, struct rev *ev,
 
 	while (p < end && *p != ' ')
 		p++;
-	if (p == end || report_time(s, (size_t)(p - s), &t) == -1) {
+	if (p == end || report_time(s, (size_t)(p - s), &rl->date, &t) == -1) {
 		*why = "bad ISO time in a syslog header";
 		return RLINE_BAD;
 	}
@@ -446,7 +492,8 @@ rfc5424(struct rline *rl, const char *p, const char *end, struct rev *ev,
 		return RLINE_BAD;
 	if (an != 6 || memcmp(app, "rshell", 6) != 0)
 		return RLINE_OTHER;
-	if (report_time(ts, tn, &t) == -1 || sethost(rl, host, hn) == -1)
+	if (report_time(ts, tn, &rl->date, &t) == -1 ||
+	    sethost(rl, host, hn) == -1)
 		return RLINE_BAD;
 	if (p < end && *p == '-')
 		p++;

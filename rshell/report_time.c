@@ -39,21 +39,46 @@ digits(const char *s, size_t n, int *v)
  * YYYY-MM-DDTHH:MM:SS, then optional .fraction, then Z, +hh:mm, +hhmm or
  * (when zone_optional) nothing.  The whole of len must be used.
  */
+/*
+ * The day of the YYYY-MM-DD at s, or -1.  Consecutive log lines share
+ * their date, so the last one read is kept in memo (when not NULL).
+ */
 static int
-rfc3339(const char *s, size_t len, int zone_optional, long long *ms)
+date(const char *s, struct rdate *memo, long long *days)
 {
-	int y, mo, d, h, mi, sec, zh, zm, frac = 0, fd = 0;
-	long long secs;
+	int y, mo, d;
+
+	if (memo != NULL && memo->valid && memcmp(s, memo->ymd, 10) == 0) {
+		*days = memo->days;
+		return 0;
+	}
+	if (s[4] != '-' || s[7] != '-' || digits(s, 4, &y) ||
+	    digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) || mo < 1 ||
+	    mo > 12 || d < 1 || d > 31)
+		return -1;
+	*days = report_days_from_civil(y, mo, d);
+	if (memo != NULL) {
+		memcpy(memo->ymd, s, 10);
+		memo->days = *days;
+		memo->valid = 1;
+	}
+	return 0;
+}
+
+static int
+rfc3339(const char *s, size_t len, int zone_optional, struct rdate *memo,
+    long long *ms)
+{
+	int h, mi, sec, zh, zm, frac = 0, fd = 0;
+	long long secs, days;
 	size_t i = 19;
 
-	if (len < 19 || s[4] != '-' || s[7] != '-' ||
-	    (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' ||
-	    digits(s, 4, &y) || digits(s + 5, 2, &mo) ||
-	    digits(s + 8, 2, &d) || digits(s + 11, 2, &h) ||
-	    digits(s + 14, 2, &mi) || digits(s + 17, 2, &sec))
+	if (len < 19 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
+	    s[16] != ':' || date(s, memo, &days) == -1 ||
+	    digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) ||
+	    digits(s + 17, 2, &sec))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
+	if (h > 23 || mi > 59 || sec > 60)
 		return -1;
 	if (i < len && s[i] == '.') {
 		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, fd++)
@@ -64,8 +89,7 @@ rfc3339(const char *s, size_t len, int zone_optional, long long *ms)
 		for (; fd < 3; fd++)
 			frac *= 10;
 	}
-	secs = report_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
-	    sec;
+	secs = days * 86400 + h * 3600 + mi * 60 + sec;
 	if (i == len && zone_optional) {
 		*ms = secs * 1000 + frac;
 		return 0;
@@ -97,9 +121,9 @@ rfc3339(const char *s, size_t len, int zone_optional, long long *ms)
 #define MAXMS	(253402300800000LL)
 
 int
-report_time(const char *s, size_t len, long long *ms)
+report_time(const char *s, size_t len, struct rdate *memo, long long *ms)
 {
-	if (rfc3339(s, len, 0, ms) == -1 || *ms < MINMS || *ms >= MAXMS)
+	if (rfc3339(s, len, 0, memo, ms) == -1 || *ms < MINMS || *ms >= MAXMS)
 		return -1;
 	return 0;
 }
@@ -168,9 +192,9 @@ report_when(const char *s, long long now_ms, long long *ms)
 	    (len == 17 && s[16] == 'Z'))) {
 		memcpy(buf, s, 16);
 		memcpy(buf + 16, ":00", 4);
-		return rfc3339(buf, 19, 1, ms);
+		return rfc3339(buf, 19, 1, NULL, ms);
 	}
 	if (len > 0 && len < sizeof(buf))
-		return rfc3339(s, len, 1, ms);
+		return rfc3339(s, len, 1, NULL, ms);
 	return -1;
 }

@@ -108,6 +108,93 @@ START_TEST(test_parser_takes)
 }
 END_TEST
 
+/*
+ * Every byte value at every place in a value and in a key, across the
+ * word boundaries of the reader's scan: taken as it is where the format
+ * lets it stand, else refused at that byte with the rule it breaks.
+ */
+static const char *
+bare_fault(int b)
+{
+	if (b < 0x20 || b == 0x7f)
+		return "raw control byte";
+	if (b >= 0x80)
+		return "invalid UTF-8";
+	if (b == '"' || b == '=' || b == '\\')
+		return "in a bare value";
+	return NULL;
+}
+
+static void
+expect(const char *line, size_t len, const char *want, size_t at,
+    const char *val, size_t vlen)
+{
+	struct logfmt_rec lr;
+	const char *why = NULL;
+	size_t off = 0;
+	int rc;
+
+	rc = logfmt_parse(line, len, &lr, &why, &off);
+	if (want != NULL) {
+		ck_assert_msg(rc == -1 && off == at && strstr(why, want) !=
+		    NULL, "[%.*s]: %d at %zu (%s), want %zu (%s)", (int)len,
+		    line, rc, off, rc == -1 ? why : "-", at, want);
+		return;
+	}
+	ck_assert_msg(rc == 0, "[%.*s] refused at %zu: %s", (int)len, line,
+	    off, why);
+	ck_assert_uint_eq(lr.n, 1);
+	ck_assert_uint_eq(lr.f[0].klen, strlen(lr.f[0].key));
+	ck_assert(lr.f[0].vlen == vlen && memcmp(lr.f[0].val, val, vlen) ==
+	    0 && lr.f[0].val[vlen] == '\0' && !lr.f[0].nul);
+	logfmt_free(&lr);
+}
+
+START_TEST(test_parser_each_byte)
+{
+	const int b = _i;
+	char line[64];
+	size_t i, n;
+
+	for (i = 1; i <= 24; i++) {
+		/* bare: k=vvv<b>vvvvvvvv */
+		n = 2 + i + 1 + 8;
+		memcpy(line, "k=", 2);
+		memset(line + 2, 'v', n - 2);
+		line[2 + i] = (char)b;
+		if (b == ' ')
+			expect(line, n, "expected '='", n, NULL, 0);
+		else
+			expect(line, n, bare_fault(b), 2 + i, line + 2, n - 2);
+		/* quoted: k="vvv<b>vvvvvvvv" */
+		n = 3 + i + 1 + 8 + 1;
+		memcpy(line, "k=\"", 3);
+		memset(line + 3, 'v', n - 4);
+		line[3 + i] = (char)b;
+		line[n - 1] = '"';
+		if (b == '"')
+			expect(line, n, "expected a blank", 3 + i + 1, NULL, 0);
+		else if (b == '\\')
+			expect(line, n, "unknown escape", 3 + i, NULL, 0);
+		else
+			expect(line, n, b == ' ' || b == '=' ? NULL :
+			    bare_fault(b), 3 + i, line + 3, n - 4);
+		/* key: kkk<b>kkkkkkkk=v */
+		if (b == '=')
+			continue;
+		n = i + 1 + 8 + 2;
+		memset(line, 'k', n - 2);
+		line[i] = (char)b;
+		memcpy(line + n - 2, "=v", 2);
+		if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
+		    b == '_')
+			expect(line, n, NULL, 0, "v", 1);
+		else
+			expect(line, n, "expected '='", i, NULL, 0);
+	}
+}
+END_TEST
+
 Suite *
 make_suite_logfmt(void)
 {
@@ -117,6 +204,7 @@ make_suite_logfmt(void)
 	tc = tcase_create("reader");
 	tcase_add_loop_test(tc, test_parser_refuses, 0, NROWS(badlines));
 	tcase_add_test(tc, test_parser_takes);
+	tcase_add_loop_test(tc, test_parser_each_byte, 0, 256);
 	suite_add_tcase(s, tc);
 	return s;
 }
