@@ -5,10 +5,11 @@
  * stall to time out, for the disk), so the suites run side by side, each
  * in a process of its own: RSHELL_TEST_JOBS of them at once (default: the
  * number of processors plus two; 1 runs them one after the other in this
- * process, as does naming suites with CK_RUN_SUITE).  Each suite's output
- * is kept in a temporary file and shown whole, in the order of the list,
- * so the output reads as if they had run in turn.  The suites share
- * nothing but the machine: each makes its own temporary tree.
+ * process, as does naming suites with CK_RUN_SUITE).  The slowest start
+ * first (slowest[] below), so that none is left running alone at the end.
+ * Each suite's output is kept in a temporary file and shown whole, in the
+ * order of the list, so the output reads as if they had run in turn.  The
+ * suites share nothing but the machine: each makes its own temporary tree.
  */
 #include <sys/wait.h>
 
@@ -31,6 +32,18 @@ enum { NSUITES = 0
 #include "suites.inc"
 };
 #undef SUITE
+
+/*
+ * The suites that take longest, longest first (wall time, measured with
+ * CK_RUN_SUITE=NAME): they start first, the rest follow in the order of
+ * the list (longest processing time first: the last to start are short).
+ * A name that is no suite is passed over; one left out only starts later.
+ */
+static const char *const slowest[] = {
+	"clients",	/* a stalled client waits out rshell's 5 s */
+	"pathmap", "report", "protargs", "keep", "rsync", "snapshot",
+	"modes", "rsync_real", "prune", "wall", "list", "log", "checks",
+};
 
 struct job {
 	Suite	*suite;
@@ -113,18 +126,40 @@ jobs_wanted(void)
 	return n >= 1 && n <= 64 ? (int)n + 2 : 4;
 }
 
+/* In order[], the index of every job: those of slowest[] first. */
+static void
+start_order(const struct job *job, int n, int *order)
+{
+	int placed[NSUITES], k = 0, i;
+	size_t s;
+
+	memset(placed, 0, sizeof(placed));
+	for (s = 0; s < sizeof(slowest) / sizeof(slowest[0]); s++)
+		for (i = 0; i < n; i++)
+			if (!placed[i] &&
+			    strcmp(job[i].title, slowest[s]) == 0) {
+				placed[i] = 1;
+				order[k++] = i;
+			}
+	for (i = 0; i < n; i++)
+		if (!placed[i])
+			order[k++] = i;
+}
+
 /* Runs the suites side by side; 0, or -1 when one could not be run. */
 static int
 run_parallel(struct job *job, int n, int width, int *run, int *failed)
 {
+	int order[NSUITES];
 	int started = 0, running = 0, shown = 0, broken = 0, st, i, fd;
 	pid_t pid;
 
+	start_order(job, n, order);
 	fflush(stdout);
 	fflush(stderr);
 	while (shown < n) {
 		while (started < n && running < width) {
-			struct job *j = &job[started++];
+			struct job *j = &job[order[started++]];
 
 			if ((j->out = scratch()) == NULL)
 				return -1;
@@ -140,14 +175,14 @@ run_parallel(struct job *job, int n, int width, int *run, int *failed)
 				continue;
 			return -1;
 		}
-		for (i = 0; i < started; i++)
+		for (i = 0; i < n; i++)
 			if (job[i].pid == pid && !job[i].done) {
 				job[i].done = 1;
 				job[i].status = st;
 				running--;
 			}
 		/* in the order of the list, as soon as each is whole */
-		while (shown < started && job[shown].done) {
+		while (shown < n && job[shown].done) {
 			struct job *j = &job[shown++];
 
 			if (collect(j) == -1 || !WIFEXITED(j->status) ||
