@@ -46,7 +46,8 @@ report_bin(void)
 static void
 mkdir_tmp(void)
 {
-	strlcpy(dir, "/tmp/rshell-report-test.XXXXXX", sizeof(dir));
+	snprintf(dir, sizeof(dir), "%s/rshell-report-test.XXXXXX",
+	    h_tmpdir());
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
