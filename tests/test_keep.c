@@ -782,6 +782,8 @@ make_suite_keep(void)
 	fprintf(stderr, "keep: seed %" PRIu64 " (RSHELL_SEED=%" PRIu64
 	    " repeats it)\n", seed, seed);
 	tc = tcase_create("names");
+	tcase_set_timeout(tc, 120);	/* a hang guard: the sanitizer build is
+					   slow, Check's default 4 s too short */
 	tcase_add_test(tc, t_snap_roundtrip);
 	tcase_add_loop_test(tc, t_snap_reject, 0, (int)NROWS(badnames));
 	tcase_add_test(tc, t_snap_mutate);
