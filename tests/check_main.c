@@ -6,7 +6,8 @@
  * in a process of its own: RSHELL_TEST_JOBS of them at once (default: the
  * number of processors plus two; 1 runs them one after the other in this
  * process, as does naming suites with CK_RUN_SUITE).  The slowest start
- * first (slowest[] below), so that none is left running alone at the end.
+ * first (slowest[] below), so that none is left running alone at the end,
+ * and a test case that mostly waits runs as a job of its own (split[]).
  * Each suite's output is kept in a temporary file and shown whole, in the
  * order of the list, so the output reads as if they had run in turn.  The
  * suites share nothing but the machine: each makes its own temporary tree.
@@ -45,9 +46,23 @@ static const char *const slowest[] = {
 	"modes", "rsync_real", "prune", "wall", "list", "log", "checks",
 };
 
+/*
+ * Suites with a test case tagged H_TAG_ALONE (harness.h): the tagged cases
+ * run as a job of their own, started before all others, and the rest of
+ * the suite as another job.  A suite not named here runs whole, its tagged
+ * cases with it; a suite named here without one runs an empty job.
+ */
+static const char *const split[] = {
+	"clients",	/* the stalled client */
+};
+#define NSPLIT	(sizeof(split) / sizeof(split[0]))
+#define MAXJOBS	(NSUITES + NSPLIT)
+
 struct job {
 	Suite	*suite;
 	const char *title;
+	const char *only;	/* run only the cases with this tag */
+	const char *but;	/* run all but the cases with this tag */
 	pid_t	 pid;
 	FILE	*out;		/* what the suite printed */
 	int	 counts[2];	/* run, failed; read back from out's tail */
@@ -73,7 +88,7 @@ scratch(void)
 
 /* One suite in this process: its counts as the last line of stdout. */
 static void __attribute__((noreturn))
-run_one(Suite *suite, int fd)
+run_one(const struct job *j, int fd)
 {
 	SRunner *sr;
 	int run, failed;
@@ -81,8 +96,8 @@ run_one(Suite *suite, int fd)
 	if (dup2(fd, STDOUT_FILENO) == -1 || dup2(fd, STDERR_FILENO) == -1)
 		_exit(3);
 	close(fd);
-	sr = srunner_create(suite);
-	srunner_run_all(sr, CK_NORMAL);
+	sr = srunner_create(j->suite);
+	srunner_run_tagged(sr, NULL, NULL, j->only, j->but, CK_NORMAL);
 	run = srunner_ntests_run(sr);
 	failed = srunner_ntests_failed(sr);
 	printf("@counts %d %d\n", run, failed);
@@ -120,20 +135,28 @@ jobs_wanted(void)
 		return 1;
 	if (s != NULL && *s != '\0') {
 		n = strtol(s, NULL, 10);
-		return n >= 1 && n <= NSUITES ? (int)n : 1;
+		return n >= 1 && n <= (long)MAXJOBS ? (int)n : 1;
 	}
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n >= 1 && n <= 64 ? (int)n + 2 : 4;
 }
 
-/* In order[], the index of every job: those of slowest[] first. */
+/*
+ * In order[], the index of every job: the tagged cases split out first,
+ * then the suites of slowest[], then the rest.
+ */
 static void
 start_order(const struct job *job, int n, int *order)
 {
-	int placed[NSUITES], k = 0, i;
+	int placed[MAXJOBS], k = 0, i;
 	size_t s;
 
 	memset(placed, 0, sizeof(placed));
+	for (i = 0; i < n; i++)
+		if (job[i].only != NULL) {
+			placed[i] = 1;
+			order[k++] = i;
+		}
 	for (s = 0; s < sizeof(slowest) / sizeof(slowest[0]); s++)
 		for (i = 0; i < n; i++)
 			if (!placed[i] &&
@@ -150,7 +173,7 @@ start_order(const struct job *job, int n, int *order)
 static int
 run_parallel(struct job *job, int n, int width, int *run, int *failed)
 {
-	int order[NSUITES];
+	int order[MAXJOBS];
 	int started = 0, running = 0, shown = 0, broken = 0, st, i, fd;
 	pid_t pid;
 
@@ -167,7 +190,7 @@ run_parallel(struct job *job, int n, int width, int *run, int *failed)
 			if ((j->pid = fork()) == -1)
 				return -1;
 			if (j->pid == 0)
-				run_one(j->suite, fd);
+				run_one(j, fd);
 			running++;
 		}
 		if ((pid = waitpid(-1, &st, 0)) == -1) {
@@ -202,21 +225,40 @@ run_parallel(struct job *job, int n, int width, int *run, int *failed)
 	return 0;
 }
 
+/* The suite as a job, or as two when split[] names it; n grows. */
+static void
+add_jobs(struct job *job, int *n, const char *title, Suite *suite)
+{
+	size_t s;
+
+	job[*n].title = title;
+	job[(*n)++].suite = suite;
+	for (s = 0; s < NSPLIT; s++)
+		if (strcmp(split[s], title) == 0) {
+			job[*n - 1].but = H_TAG_ALONE;
+			job[*n].title = title;
+			job[*n].suite = suite;
+			job[(*n)++].only = H_TAG_ALONE;
+			return;
+		}
+}
+
 int
 main(void)
 {
-	struct job job[NSUITES];
+	struct job job[MAXJOBS];
 	SRunner *sr;
 	int n = 0, run = 0, failed = 0, width;
 
 	memset(job, 0, sizeof(job));
-#define SUITE(name) job[n].title = #name; job[n++].suite = make_suite_##name();
+#define SUITE(name) add_jobs(job, &n, #name, make_suite_##name());
 #include "suites.inc"
 #undef SUITE
 	/* the runner owns the suites (and frees them) either way */
 	sr = srunner_create(NULL);
 	for (int i = 0; i < n; i++)
-		srunner_add_suite(sr, job[i].suite);
+		if (job[i].only == NULL)
+			srunner_add_suite(sr, job[i].suite);
 	width = jobs_wanted();
 	if (width > 1) {
 		if (run_parallel(job, n, width, &run, &failed) == -1) {

@@ -318,6 +318,11 @@ TCase	*h_root_tcase_disk(Suite *s, const char *name, void (*setup)(void),
  * what h_reset empties: the policy, the log and the stand-in's record.
  * Building a fixture per test cost more than most of these tests.
  */
+/*
+ * The tag (tcase_set_tags) of a test case that mostly waits: the parallel
+ * runner (check_main.c) runs it as a job of its own, beside the others.
+ */
+#define H_TAG_ALONE	"alone"
 TCase	*h_root_tcase_shared(Suite *s, const char *name,
 	    void (*build)(void), void (*reset)(void), void (*teardown)(void));
 void	 h_reset(const struct h_fx *f);
