@@ -294,7 +294,8 @@ START_TEST(t_snap_mutate)
 
 	for (i = 0; i < 200000; i++) {
 		t = (time_t)(pp_rand(&r) % 4102444800U);
-		ck_assert(snap_name(t, name) == 0);
+		H_ASSERT(snap_name(t, name) == 0, "snap_name %lld",
+		    (long long)t);
 		pos = pp_below(&r, SNAP_NAMELEN + 1);
 		switch (pp_below(&r, 4)) {
 		case 0:
