@@ -41,9 +41,11 @@ enum { NSUITES = 0
  * A name that is no suite is passed over; one left out only starts later.
  */
 static const char *const slowest[] = {
-	"clients",	/* a stalled client waits out rshell's 5 s */
-	"pathmap", "report", "protargs", "keep", "rsync", "snapshot",
-	"modes", "rsync_real", "prune", "wall", "list", "log", "checks",
+	"protargs",	/* stalled readers wait out their 0.6 s */
+	"pathmap", "report",
+	"snapshot",	/* a real rsync's run, waited for */
+	"rsync", "clients", "modes", "keep", "rsync_real", "list", "prune",
+	"wall", "log", "checks",
 };
 
 /*
