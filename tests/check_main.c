@@ -252,6 +252,13 @@ main(void)
 	SRunner *sr;
 	int n = 0, run = 0, failed = 0, width;
 
+	/*
+	 * Check passes each forked test's results through a file of its
+	 * own, made and removed per test in $TEMP (else /tmp): put it
+	 * beside the trees, where a file costs less (harness.c, h_tmpdir).
+	 */
+	if (getenv("TEMP") == NULL && setenv("TEMP", h_tmpdir(), 1) == -1)
+		return EXIT_FAILURE;
 	memset(job, 0, sizeof(job));
 #define SUITE(name) add_jobs(job, &n, #name, make_suite_##name());
 #include "suites.inc"
