@@ -136,8 +136,19 @@ void	 h_skipped_for(const char *suite, int n, const char *why);
  */
 int	 h_result(int passed, int failed);
 
-/* The per-suite directory (an unchecked fixture: runs in the parent). */
+/*
+ * Where the tests make their trees: /dev/shm when it is a tmpfs, else /tmp
+ * (the disk's filesystem).  A tmpfs has no user xattrs and counts no block
+ * I/O: a test that needs either uses the disk (h_root_tcase_disk).
+ */
+const char *h_tmpdir(void);
+
+/*
+ * The per-suite directory (an unchecked fixture: runs in the parent),
+ * under h_tmpdir(); the _disk one under /tmp.
+ */
 void	 h_suite_setup(void);
+void	 h_suite_setup_disk(void);
 void	 h_suite_teardown(void);
 
 /* A fresh fixture with d/ and the stand-in; removed by h_teardown. */
@@ -176,8 +187,9 @@ const char *h_top(const struct h_fx *f, const char *rel);
 /* The whole file, NUL-terminated, or NULL. */
 char	*h_slurp(const char *path);
 /*
- * Remove a tree under /tmp without following a symlink (tests plant ones
- * to /etc); -1 if it is elsewhere (left alone) or not all of it went.
+ * Remove a tree under /tmp or h_tmpdir() without following a symlink
+ * (tests plant ones to /etc); -1 if it is elsewhere (left alone) or not
+ * all of it went.
  */
 int	 h_rmtree(const char *path);
 
@@ -295,6 +307,9 @@ void	 h_permitted(const struct h_fx *f, const char *cmd, int ran,
  */
 TCase	*h_root_tcase(Suite *s, const char *name, void (*setup)(void),
 	    void (*teardown)(void));
+/* The same with the suite-wide directory on the disk (/tmp). */
+TCase	*h_root_tcase_disk(Suite *s, const char *name, void (*setup)(void),
+	    void (*teardown)(void));
 /*
  * The same for tests that share one fixture: build makes it once, before
  * the first of them, in the runner (an unchecked fixture), and teardown
@@ -303,6 +318,11 @@ TCase	*h_root_tcase(Suite *s, const char *name, void (*setup)(void),
  * what h_reset empties: the policy, the log and the stand-in's record.
  * Building a fixture per test cost more than most of these tests.
  */
+/*
+ * The tag (tcase_set_tags) of a test case that mostly waits: the parallel
+ * runner (check_main.c) runs it as a job of its own, beside the others.
+ */
+#define H_TAG_ALONE	"alone"
 TCase	*h_root_tcase_shared(Suite *s, const char *name,
 	    void (*build)(void), void (*reset)(void), void (*teardown)(void));
 void	 h_reset(const struct h_fx *f);

@@ -170,7 +170,7 @@ lt_root(struct lt_tree *t)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	memset(t, 0, sizeof(*t));
-	PATHF(t->top, "/tmp/rshell-list.XXXXXX");
+	PATHF(t->top, "%s/rshell-list.XXXXXX", h_tmpdir());
 	ck_assert_ptr_nonnull(mkdtemp(t->top));
 	PATHF(t->root, "%s/root", t->top);
 	ck_assert_int_eq(mkdir(t->root, 0755), 0);

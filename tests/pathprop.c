@@ -432,7 +432,7 @@ pp_expect(const struct pp_tree *t, const char *path, const char *base,
     int leaf, int absolute, struct pp_want *w)
 {
 	static struct comps c;
-	char probe[2 * PATH_MAX], real[PATH_MAX];
+	char probe[2 * PATH_MAX], real[PATH_MAX], dir[PATH_MAX];
 	size_t dl = strlen(t->dir), k, kmax, i;
 	struct stat st;
 
@@ -456,18 +456,25 @@ pp_expect(const struct pp_tree *t, const char *path, const char *base,
 	for (i = 0; i < c.n; i++)
 		if (is_link_name(c.v[i]))
 			w->verdict = PP_MAYBE;
+	/*
+	 * The deepest of the first kmax prefixes that is a directory.  A
+	 * prefix resolves only through a shorter one that is a directory,
+	 * so the first that is not ends the walk down.
+	 */
 	kmax = leaf && c.n > 0 ? c.n - 1 : c.n;
-	for (k = kmax;; k--) {
+	for (k = 0; k <= kmax; k++) {
 		join(real, sizeof(real), c.v, 0, k);
 		pp_fmt(probe, sizeof(probe), "%s/%s", t->dir, real);
-		if (memo_realpath(probe, w->dir) != NULL &&
-		    stat(w->dir, &st) == 0 && S_ISDIR(st.st_mode))
+		if (memo_realpath(probe, dir) == NULL || stat(dir, &st) != 0 ||
+		    !S_ISDIR(st.st_mode))
 			break;
-		if (k == 0) {		/* DIRECTORY itself is gone */
-			w->verdict = PP_REFUSE;
-			return;
-		}
+		strlcpy(w->dir, dir, sizeof(w->dir));
 	}
+	if (k == 0) {		/* DIRECTORY itself is gone */
+		w->verdict = PP_REFUSE;
+		return;
+	}
+	k--;
 	if (!beneath(t->real, w->dir)) {
 		w->verdict = PP_REFUSE;
 		return;

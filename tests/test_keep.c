@@ -294,7 +294,8 @@ START_TEST(t_snap_mutate)
 
 	for (i = 0; i < 200000; i++) {
 		t = (time_t)(pp_rand(&r) % 4102444800U);
-		ck_assert(snap_name(t, name) == 0);
+		H_ASSERT(snap_name(t, name) == 0, "snap_name %lld",
+		    (long long)t);
 		pos = pp_below(&r, SNAP_NAMELEN + 1);
 		switch (pp_below(&r, 4)) {
 		case 0:
@@ -782,6 +783,8 @@ make_suite_keep(void)
 	fprintf(stderr, "keep: seed %" PRIu64 " (RSHELL_SEED=%" PRIu64
 	    " repeats it)\n", seed, seed);
 	tc = tcase_create("names");
+	tcase_set_timeout(tc, 120);	/* a hang guard: the sanitizer build is
+					   slow, Check's default 4 s too short */
 	tcase_add_test(tc, t_snap_roundtrip);
 	tcase_add_loop_test(tc, t_snap_reject, 0, (int)NROWS(badnames));
 	tcase_add_test(tc, t_snap_mutate);

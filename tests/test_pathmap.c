@@ -109,8 +109,8 @@ START_TEST(t_resolver)
 	int i, tree, leaf, rootfd;
 
 	for (tree = 0; tree < NTREES; tree++) {
-		ck_assert(pp_tree_make(&t, "/tmp", seed + (uint64_t)tree) ==
-		    0);
+		ck_assert(pp_tree_make(&t, h_tmpdir(),
+		    seed + (uint64_t)tree) == 0);
 		rootfd = confine_root(t.dir, err, sizeof(err));
 		ck_assert_msg(rootfd != -1, "%s", err);
 		for (i = 0; i < NRESOLVE; i++) {
@@ -510,7 +510,7 @@ START_TEST(t_decide)
 
 	who.uid = getuid();
 	for (tree = 0; tree < NTREES; tree++) {
-		ck_assert(pp_tree_make(&t, "/tmp", seed + 100 +
+		ck_assert(pp_tree_make(&t, h_tmpdir(), seed + 100 +
 		    (uint64_t)tree) == 0);
 		p = tree_policy(&t, "u");
 		for (i = 0; i < NDECIDE; i++) {
@@ -609,7 +609,7 @@ START_TEST(t_binary)
 	FILE *fp;
 	int i;
 
-	ck_assert(pp_tree_make(&t, "/tmp", seed + 200) == 0);
+	ck_assert(pp_tree_make(&t, h_tmpdir(), seed + 200) == 0);
 	p = tree_policy(&t, "root");
 	snprintf(policy, sizeof(policy), "%s/policy", t.top);
 	ck_assert_ptr_nonnull(fp = fopen(policy, "w"));

@@ -60,7 +60,7 @@ static void
 pt_make(struct ptree *p)
 {
 	memset(p, 0, sizeof(*p));
-	snprintf(p->top, sizeof(p->top), "/tmp/rshell-keep.XXXXXX");
+	PATHF(p->top, "%s/rshell-keep.XXXXXX", h_tmpdir());
 	ck_assert_msg(mkdtemp(p->top) != NULL, "mkdtemp: %s", strerror(errno));
 	ck_assert(chmod(p->top, 0755) == 0);
 	PATHF(p->d, "%s/d", p->top);

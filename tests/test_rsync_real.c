@@ -294,7 +294,7 @@ make_suite_rsync_real(void)
 		h_skipped_for("rsync_real", 5, "no " REAL_RSYNC);
 		return s;
 	}
-	tc = h_root_tcase(s, "real", setup, teardown);
+	tc = h_root_tcase_disk(s, "real", setup, teardown);
 	h_add(tc, test_real_no_overwrite, &n);
 	h_add(tc, test_real_exit_accounting, &n);
 	h_add(tc, test_swap_pull, &n);

@@ -363,7 +363,7 @@ make_suite_snapshot(void)
 		h_skipped_for("snapshot", NEXITS + NREFUSED + 3, "no Landlock ABI 3");
 		return s;
 	}
-	if ((tc = h_root_tcase(s, "run", setup, teardown)) == NULL) {
+	if ((tc = h_root_tcase_disk(s, "run", setup, teardown)) == NULL) {
 		h_skipped("snapshot", NEXITS + NREFUSED + 3);
 		return s;
 	}

@@ -411,7 +411,7 @@ make_suite_wall(void)
 		h_skipped("wall", NKINDS + 2 + NREALS);
 		return s;
 	}
-	if ((tc = h_root_tcase(s, "probe", setup, teardown)) == NULL) {
+	if ((tc = h_root_tcase_disk(s, "probe", setup, teardown)) == NULL) {
 		h_skipped("wall", NKINDS + 2 + NREALS);
 		return s;
 	}
