@@ -91,10 +91,12 @@ h_result(int passed, int failed)
 }
 
 /*
- * Most trees go to /dev/shm when it is a tmpfs that root may write: making
- * a file or directory there costs a fraction of what it costs on a disk's
- * filesystem, and the tests make tens of thousands.  Where it is absent
- * (a minimal chroot) or something else, /tmp.
+ * Most trees go to /dev/shm when it is a tmpfs that anyone may write, as
+ * /tmp (mode 1777: some tests make their trees as nobody): making a file
+ * or directory there costs a fraction of what it costs on a disk's
+ * filesystem, and the tests make tens of thousands.  Where it is absent,
+ * something else, or only root's (the bare devtmpfs directory of a chroot
+ * whose /dev is bound without its mounts), /tmp.
  */
 const char *
 h_tmpdir(void)
@@ -107,6 +109,7 @@ h_tmpdir(void)
 		dir = statfs(FAST_TMPDIR, &sf) == 0 &&
 		    sf.f_type == TMPFS_MAGIC &&
 		    lstat(FAST_TMPDIR, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (st.st_mode & 01777) == 01777 &&
 		    access(FAST_TMPDIR, W_OK | X_OK) == 0 ?
 		    FAST_TMPDIR : DISK_TMPDIR;
 	return dir;

@@ -137,8 +137,8 @@ void	 h_skipped_for(const char *suite, int n, const char *why);
 int	 h_result(int passed, int failed);
 
 /*
- * Where the tests make their trees: /dev/shm when it is a tmpfs, else /tmp
- * (the disk's filesystem).  A tmpfs has no user xattrs and counts no block
+ * Where the tests make their trees: /dev/shm when it is a tmpfs of mode
+ * 1777, else /tmp (the disk's filesystem).  A tmpfs has no user xattrs and counts no block
  * I/O: a test that needs either uses the disk (h_root_tcase_disk).
  */
 const char *h_tmpdir(void);
