@@ -13,6 +13,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
@@ -123,6 +124,19 @@ suite_setup_in(const char *parent)
 		fprintf(stderr, "harness: %s: %s\n", base, strerror(errno));
 		base[0] = '\0';
 	}
+}
+
+uint64_t
+h_seed(const char *suite)
+{
+	const char *env = getenv("RSHELL_SEED");
+	uint64_t seed;
+
+	seed = env ? strtoull(env, NULL, 10) :
+	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	fprintf(stderr, "%s: seed %" PRIu64 " (RSHELL_SEED=%" PRIu64
+	    " repeats it)\n", suite, seed, seed);
+	return seed;
 }
 
 void

@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "logfmt.h"
 
@@ -142,6 +143,12 @@ int	 h_result(int passed, int failed);
  * I/O: a test that needs either uses the disk (h_root_tcase_disk).
  */
 const char *h_tmpdir(void);
+
+/*
+ * The seed of a suite's generated cases: RSHELL_SEED, else one of its
+ * own; printed as "SUITE: seed N (RSHELL_SEED=N repeats it)".
+ */
+uint64_t h_seed(const char *suite);
 
 /*
  * The per-suite directory (an unchecked fixture: runs in the parent),

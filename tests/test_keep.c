@@ -775,13 +775,9 @@ Suite *
 make_suite_keep(void)
 {
 	Suite *s = suite_create("keep");
-	const char *env = getenv("RSHELL_SEED");
 	TCase *tc;
 
-	seed = env ? strtoull(env, NULL, 10) :
-	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	fprintf(stderr, "keep: seed %" PRIu64 " (RSHELL_SEED=%" PRIu64
-	    " repeats it)\n", seed, seed);
+	seed = h_seed("keep");
 	tc = tcase_create("names");
 	tcase_set_timeout(tc, 120);	/* a hang guard: the sanitizer build is
 					   slow, Check's default 4 s too short */

@@ -321,13 +321,9 @@ Suite *
 make_suite_passwd(void)
 {
 	Suite *s = suite_create("passwd");
-	const char *env = getenv("RSHELL_SEED");
 	TCase *tc;
 
-	seed = env ? strtoull(env, NULL, 10) :
-	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	fprintf(stderr, "passwd: seed %" PRIu64 " (RSHELL_SEED=%" PRIu64
-	    " repeats it)\n", seed, seed);
+	seed = h_seed("passwd");
 	tc = tcase_create("passwd");
 	tcase_add_loop_test(tc, t_files_first, 0, (int)NROWS(nsrows));
 	tcase_add_test(tc, t_scan_oracle);

@@ -656,13 +656,9 @@ Suite *
 make_suite_pathmap(void)
 {
 	Suite *s = suite_create("pathmap");
-	const char *env = getenv("RSHELL_SEED");
 	TCase *tc;
 
-	seed = env ? strtoull(env, NULL, 10) :
-	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	fprintf(stderr, "pathmap: seed %" PRIu64 " (RSHELL_SEED=%" PRIu64
-	    " repeats it)\n", seed, seed);
+	seed = h_seed("pathmap");
 	tc = tcase_create("generated");
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, t_resolver);

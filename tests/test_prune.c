@@ -668,13 +668,9 @@ Suite *
 make_suite_prune(void)
 {
 	Suite *s = suite_create("prune");
-	const char *env = getenv("RSHELL_SEED");
 	TCase *tc;
 
-	seed = env ? strtoull(env, NULL, 10) :
-	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	fprintf(stderr, "prune: seed %" PRIu64 " (RSHELL_SEED=%" PRIu64
-	    " repeats it)\n", seed, seed);
+	seed = h_seed("prune");
 	tc = tcase_create("prune");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, t_prune_select);
