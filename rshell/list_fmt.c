@@ -19,6 +19,7 @@
 
 #include "list.h"
 #include "list_fmt.h"
+#include "passwd.h"
 
 void
 list_out_init(struct listout *o, int fd, char *buf, size_t cap)
@@ -420,7 +421,6 @@ id_name(struct listid *slots, unsigned int *next, unsigned int id,
 {
 	struct listid *s;
 	struct passwd *pw;
-	struct group *gr;
 	const char *name = NULL;
 	unsigned int i;
 
@@ -432,9 +432,10 @@ id_name(struct listid *slots, unsigned int *next, unsigned int id,
 	s = &slots[i];
 	s->used = 1;
 	s->id = id;
-	if (isgroup && (gr = getgrgid((gid_t)id)) != NULL)
-		name = gr->gr_name;
-	else if (!isgroup && (pw = getpwuid((uid_t)id)) != NULL)
+	/* from the files themselves where glibc reads them first (passwd.c) */
+	if (isgroup)
+		name = group_lookup_name((gid_t)id);
+	else if ((pw = passwd_lookup((uid_t)id)) != NULL)
 		name = pw->pw_name;
 	s->numeric = name == NULL || strlcpy(s->name, name,
 	    sizeof(s->name)) >= sizeof(s->name);

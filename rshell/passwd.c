@@ -22,6 +22,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 
 #define NSSWITCH	"/etc/nsswitch.conf"
 #define PASSWD		"/etc/passwd"
+#define GROUP		"/etc/group"
 #define MAXFILE		(8 * 1024 * 1024)
 
 static int
@@ -56,8 +58,9 @@ next_line(const char *text, size_t len, size_t *pos, size_t *linelen)
 }
 
 int
-passwd_files_first(const char *text, size_t len)
+passwd_files_first(const char *text, size_t len, const char *db)
 {
+	size_t dblen = strlen(db);
 	const char *line, *p, *end, *colon;
 	size_t pos = 0, n, seen = 0;
 	int ok = 0;
@@ -75,13 +78,13 @@ passwd_files_first(const char *text, size_t len)
 		/* the database's name, as glibc may read it: in any case */
 		for (n = 0; p + n < colon && !blank(p[n]); n++)
 			;
-		if (n != 6 || strncasecmp(p, "passwd", 6) != 0)
+		if (n != dblen || strncasecmp(p, db, dblen) != 0)
 			continue;
 		while (p + n < colon && blank(p[n]))
 			n++;
 		if (p + n != colon)
 			continue;
-		if (++seen > 1 || strncmp(p, "passwd", 6) != 0)
+		if (++seen > 1 || strncmp(p, db, dblen) != 0)
 			return 0;
 		/* "files" first, and no [STATUS=ACTION] anywhere */
 		for (p = colon + 1; p < end && blank(*p); p++)
@@ -222,7 +225,7 @@ passwd_files(const char *nsswitch, const char *passwd, uid_t uid,
 	*bufp = NULL;
 	if ((text = slurp(nsswitch, &len)) == NULL)
 		return 0;
-	first = passwd_files_first(text, len);
+	first = passwd_files_first(text, len, "passwd");
 	free(text);
 	if (!first || (text = slurp(passwd, &len)) == NULL)
 		return 0;
@@ -245,4 +248,77 @@ passwd_lookup(uid_t uid)
 	if (passwd_files(NSSWITCH, PASSWD, uid, &pw, &buf))
 		return &pw;
 	return getpwuid(uid);
+}
+
+/*
+ * The same for the group file, for a gid's name (ls -l): four fields,
+ * name:password:gid:members; '+' and '-' names are left to glibc.
+ */
+static int
+group_entry(char *line, size_t n, gid_t *gid, char **name)
+{
+	char *c1, *c2, *c3, *end = line + n;
+	unsigned long v;
+
+	if ((c1 = memchr(line, ':', n)) == NULL ||
+	    (c2 = memchr(c1 + 1, ':', (size_t)(end - c1 - 1))) == NULL ||
+	    (c3 = memchr(c2 + 1, ':', (size_t)(end - c2 - 1))) == NULL ||
+	    memchr(c3 + 1, ':', (size_t)(end - c3 - 1)) != NULL)
+		return 0;
+	if (c1 == line || line[0] == '+' || line[0] == '-' ||
+	    !idfield(c2 + 1, (size_t)(c3 - c2 - 1), &v))
+		return 0;
+	*c1 = '\0';
+	*gid = (gid_t)v;
+	*name = line;
+	return 1;
+}
+
+int
+group_scan(char *text, size_t len, gid_t gid, char **name)
+{
+	char *line, *nm;
+	size_t pos = 0, n, i;
+	gid_t g;
+
+	while ((line = (char *)next_line(text, len, &pos, &n)) != NULL) {
+		if (memchr(line, '\0', n) != NULL)
+			return 0;
+		for (i = 0; i < n && blank(line[i]); i++)
+			;
+		if (i == n || line[i] == '#')
+			continue;
+		if (i > 0 || !group_entry(line, n, &g, &nm))
+			return 0;
+		if (g == gid) {
+			*name = nm;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const char *
+group_lookup_name(gid_t gid)
+{
+	static char *buf;
+	struct group *gr;
+	char *text, *name;
+	size_t len;
+	int first;
+
+	free(buf);
+	buf = NULL;
+	if ((text = slurp(NSSWITCH, &len)) != NULL) {
+		first = passwd_files_first(text, len, "group");
+		free(text);
+		if (first && (text = slurp(GROUP, &len)) != NULL) {
+			if (group_scan(text, len, gid, &name)) {
+				buf = text;
+				return name;
+			}
+			free(text);
+		}
+	}
+	return (gr = getgrgid(gid)) != NULL ? gr->gr_name : NULL;
 }

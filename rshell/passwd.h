@@ -22,8 +22,9 @@ struct passwd	*passwd_lookup(uid_t uid);
 int	passwd_files(const char *nsswitch, const char *passwd, uid_t uid,
 	    struct passwd *pw, char **buf);
 
-/* What nsswitch.conf says of "passwd": 1 plain "files" first, else 0. */
-int	passwd_files_first(const char *text, size_t len);
+/* What nsswitch.conf says of db ("passwd", "group"): 1 plain "files"
+   first, else 0. */
+int	passwd_files_first(const char *text, size_t len, const char *db);
 
 /*
  * The first line of text for uid, parsed strictly, into *pw (strings in
@@ -31,5 +32,15 @@ int	passwd_files_first(const char *text, size_t len);
  * or none is for uid.
  */
 int	passwd_scan(char *text, size_t len, uid_t uid, struct passwd *pw);
+
+/*
+ * The name of group gid, from the group file where nsswitch.conf reads it
+ * first, else from getgrgid(); NULL: no such group.  Valid until the next
+ * call.
+ */
+const char	*group_lookup_name(gid_t gid);
+
+/* The group file's reader alone, as passwd_scan(): 1 with *name, or 0. */
+int	group_scan(char *text, size_t len, gid_t gid, char **name);
 
 #endif

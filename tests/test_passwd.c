@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <check.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <pwd.h>
@@ -73,7 +74,7 @@ START_TEST(t_files_first)
 	const struct nsrow *r = &nsrows[_i];
 	size_t len = r->len ? r->len : strlen(r->text);
 
-	ck_assert_msg(passwd_files_first(r->text, len) == r->files,
+	ck_assert_msg(passwd_files_first(r->text, len, "passwd") == r->files,
 	    "\"%s\": want %d", r->text, r->files);
 }
 END_TEST
@@ -247,6 +248,128 @@ START_TEST(t_scan_oracle)
 }
 END_TEST
 
+/* One line of a group file, plain or of a kind left to glibc. */
+static void
+gen_group(struct pp_rng *g, char *out, size_t len, int plain)
+{
+	static const char *const mem[] = { "", "backup", "a,b", "nas,root,x" };
+	const char *name = names[pp_below(g, NROWS(names))];
+	const char *m = mem[pp_below(g, NROWS(mem))];
+	unsigned gid = (unsigned)uids[pp_below(g, NROWS(uids))];
+	int kind = plain ? (int)pp_below(g, 3) : (int)pp_below(g, 10);
+
+	switch (kind) {
+	case 2:
+		snprintf(out, len, pp_below(g, 2) ? "#%s:x:%u:" : "  ", name,
+		    gid);
+		break;
+	case 3:
+		snprintf(out, len, " %s:x:%u:%s", name, gid, m);
+		break;
+	case 4:
+		snprintf(out, len, "+%s:x:%u:%s", name, gid, m);
+		break;
+	case 5:
+		snprintf(out, len, "%s:x:%u", name, gid);
+		break;
+	case 6:
+		snprintf(out, len, "%s:x:%u:%s:extra", name, gid, m);
+		break;
+	case 7:
+		snprintf(out, len, "%s:x:%" PRIu64 ":%s", name,
+		    (uint64_t)gid + UINT64_C(4294967296), m);
+		break;
+	case 8:
+		snprintf(out, len, ":x:%u:%s", gid, m);
+		break;
+	case 9:
+		snprintf(out, len, "%s:x:-%u:%s", name, gid, m);
+		break;
+	default:
+		snprintf(out, len, "%s:%s:%u:%s", name, pp_below(g, 2) ? "x" :
+		    "", gid, m);
+		break;
+	}
+}
+
+/* The group reader against fgetgrent, as t_scan_oracle does passwd's. */
+START_TEST(t_group_oracle)
+{
+	struct pp_rng g = { seed ^ 0x67726f7570000000ULL };
+	char text[4096], copy[4096], line[256], *name;
+	size_t o, k, answered = 0, unsure = 0;
+	struct group *gr;
+	int n, c, plain, ok;
+	FILE *f;
+
+	for (c = 0; c < 4000; c++) {
+		plain = c % 4 == 0;
+		n = (int)pp_below(&g, 12);
+		o = 0;
+		text[0] = '\0';
+		for (k = 0; k < (size_t)n; k++) {
+			gen_group(&g, line, sizeof(line), plain);
+			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\n",
+			    line);
+		}
+		for (k = 0; k < NROWS(uids); k++) {
+			memcpy(copy, text, o + 1);
+			ok = group_scan(copy, o, (gid_t)uids[k], &name);
+			if ((f = fmemopen(text, o, "r")) == NULL)
+				ck_abort_msg("fmemopen failed");
+			while ((gr = o ? fgetgrent(f) : NULL) != NULL &&
+			    gr->gr_gid != (gid_t)uids[k])
+				;
+			H_ASSERT(!ok || (gr != NULL && strcmp(gr->gr_name,
+			    name) == 0), "seed %" PRIu64 ": case %d, gid %u: "
+			    "reader \"%s\", glibc \"%s\":\n%s", seed, c,
+			    (unsigned)uids[k], name, gr ? gr->gr_name : "(none)",
+			    text);
+			H_ASSERT(ok || !plain || gr == NULL, "seed %" PRIu64
+			    ": case %d: plain file, gid %u is there but not "
+			    "found:\n%s", seed, c, (unsigned)uids[k], text);
+			fclose(f);
+			if (ok)
+				answered++;
+			else
+				unsure++;
+		}
+	}
+	ck_assert_msg(answered > 1000 && unsure > 1000, "seed %" PRIu64
+	    ": %zu answered, %zu left to glibc", seed, answered, unsure);
+}
+END_TEST
+
+/* The group line of nsswitch.conf is read as the passwd line is. */
+START_TEST(t_group_first)
+{
+	ck_assert_int_eq(passwd_files_first("passwd: ldap\ngroup: files "
+	    "systemd\n", 34, "group"), 1);
+	ck_assert_int_eq(passwd_files_first("passwd: files\ngroup: sss "
+	    "files\n", 31, "group"), 0);
+	ck_assert_int_eq(passwd_files_first("passwd: files\n", 14, "group"),
+	    0);
+	ck_assert_int_eq(passwd_files_first("group: files\n", 13, "passwd"),
+	    0);
+	ck_assert_int_eq(passwd_files_first("groups: files\n", 14, "group"),
+	    0);
+}
+END_TEST
+
+/* On this machine: the same name as getgrgid() for the tests' group. */
+START_TEST(t_group_here)
+{
+	char want[256];
+	struct group *gr;
+	const char *got;
+
+	ck_assert_ptr_nonnull(gr = getgrgid(getgid()));
+	strlcpy(want, gr->gr_name, sizeof(want));
+	ck_assert_ptr_nonnull(got = group_lookup_name(getgid()));
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
 static void
 write_file(const char *path, const char *text)
 {
@@ -329,6 +452,9 @@ make_suite_passwd(void)
 	tcase_add_test(tc, t_scan_oracle);
 	tcase_add_test(tc, t_files);
 	tcase_add_test(tc, t_lookup_here);
+	tcase_add_test(tc, t_group_oracle);
+	tcase_add_test(tc, t_group_first);
+	tcase_add_test(tc, t_group_here);
 	suite_add_tcase(s, tc);
 	return s;
 }

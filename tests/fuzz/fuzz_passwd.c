@@ -2,9 +2,12 @@
  * libFuzzer harness for passwd.c.  The input's first byte picks the uid
  * looked up, the rest is a password file.  The promise checked: where
  * passwd_scan() answers, glibc's own parser of the format (fgetpwent, as
- * the files module reads the file) answers with the same entry.  The same
- * bytes read as an nsswitch.conf must not crash passwd_files_first().
+ * the files module reads the file) answers with the same entry, and
+ * where group_scan() answers for the bytes read as a group file, so does
+ * fgetgrent.  The same bytes read as an nsswitch.conf must not crash
+ * passwd_files_first().
  */
+#include <grp.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,7 +24,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct passwd pw, *p;
-	char *text, *copy;
+	struct group *gr;
+	char *text, *copy, *name;
 	uid_t uid;
 	FILE *f;
 	size_t len;
@@ -30,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	uid = uids[data[0] % (sizeof(uids) / sizeof(uids[0]))];
 	len = size - 1;
-	(void)passwd_files_first((const char *)data + 1, len);
+	(void)passwd_files_first((const char *)data + 1, len, "passwd");
 	/* fgetpwent reads a stream of text: stop at a NUL as it would */
 	if (memchr(data + 1, '\0', len) != NULL)
 		return 0;
@@ -55,6 +59,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    "glibc %s\n", (unsigned)uid, pw.pw_name,
 			    pw.pw_passwd, (unsigned)pw.pw_gid, pw.pw_dir,
 			    pw.pw_shell, p ? p->pw_name : "(none)");
+			abort();
+		}
+		fclose(f);
+	}
+	/* the same bytes as a group file, against fgetgrent */
+	memcpy(copy, text, len + 1);
+	if (group_scan(copy, len, (gid_t)uid, &name)) {
+		if ((f = fmemopen(text, len, "r")) == NULL)
+			abort();
+		while ((gr = fgetgrent(f)) != NULL && gr->gr_gid != (gid_t)uid)
+			;
+		if (gr == NULL || strcmp(gr->gr_name, name) != 0) {
+			fprintf(stderr, "gid %u: reader %s, glibc %s\n",
+			    (unsigned)uid, name, gr ? gr->gr_name : "(none)");
 			abort();
 		}
 		fclose(f);
