@@ -116,10 +116,11 @@ idfield(const char *s, size_t n, unsigned long *out)
 	return 1;
 }
 
-/* One line, strictly: seven fields, six colons; 1 with *pw, or 0. */
+/* A passwd line, strictly: seven fields, six colons; 1 with *out, or 0. */
 static int
-parse_entry(char *line, size_t n, struct passwd *pw)
+passwd_entry(char *line, size_t n, void *out, unsigned long *id)
 {
+	struct passwd *pw = out;
 	char *f[7], *p = line, *end = line + n, *c;
 	size_t len[7];
 	unsigned long uid, gid;
@@ -148,13 +149,20 @@ parse_entry(char *line, size_t n, struct passwd *pw)
 	pw->pw_gecos = f[4];
 	pw->pw_dir = f[5];
 	pw->pw_shell = f[6];
+	*id = uid;
 	return 1;
 }
 
-int
-passwd_scan(char *text, size_t len, uid_t uid, struct passwd *pw)
+/*
+ * The first line of text whose id is id, parsed by entry into out: 1; 0
+ * when a line up to it is not plain, or none has the id (out is then
+ * left as the last line parsed).
+ */
+static int
+scan(char *text, size_t len, unsigned long id,
+    int (*entry)(char *, size_t, void *, unsigned long *), void *out)
 {
-	struct passwd e;
+	unsigned long eid;
 	char *line;
 	size_t pos = 0, n, i;
 
@@ -167,14 +175,18 @@ passwd_scan(char *text, size_t len, uid_t uid, struct passwd *pw)
 		if (i == n || line[i] == '#')
 			continue;
 		/* it reads other lines after their blanks: not this reader */
-		if (i > 0 || !parse_entry(line, n, &e))
+		if (i > 0 || !entry(line, n, out, &eid))
 			return 0;
-		if (e.pw_uid == uid) {
-			*pw = e;
+		if (eid == id)
 			return 1;
-		}
 	}
 	return 0;
+}
+
+int
+passwd_scan(char *text, size_t len, uid_t uid, struct passwd *pw)
+{
+	return scan(text, len, uid, passwd_entry, pw);
 }
 
 /* The whole of a regular file, NUL-terminated; NULL if it cannot be. */
@@ -214,20 +226,30 @@ slurp(const char *path, size_t *lenp)
 	return buf;
 }
 
+/* The text of path, where nsswitch.conf reads it first for db; or NULL. */
+static char *
+files_text(const char *nsswitch, const char *db, const char *path,
+    size_t *len)
+{
+	char *text;
+	int first;
+
+	if ((text = slurp(nsswitch, len)) == NULL)
+		return NULL;
+	first = passwd_files_first(text, *len, db);
+	free(text);
+	return first ? slurp(path, len) : NULL;
+}
+
 int
 passwd_files(const char *nsswitch, const char *passwd, uid_t uid,
     struct passwd *pw, char **bufp)
 {
 	char *text;
 	size_t len;
-	int first;
 
 	*bufp = NULL;
-	if ((text = slurp(nsswitch, &len)) == NULL)
-		return 0;
-	first = passwd_files_first(text, len, "passwd");
-	free(text);
-	if (!first || (text = slurp(passwd, &len)) == NULL)
+	if ((text = files_text(nsswitch, "passwd", passwd, &len)) == NULL)
 		return 0;
 	if (!passwd_scan(text, len, uid, pw)) {
 		free(text);
@@ -255,10 +277,9 @@ passwd_lookup(uid_t uid)
  * name:password:gid:members; '+' and '-' names are left to glibc.
  */
 static int
-group_entry(char *line, size_t n, gid_t *gid, char **name)
+group_entry(char *line, size_t n, void *out, unsigned long *id)
 {
-	char *c1, *c2, *c3, *end = line + n;
-	unsigned long v;
+	char *c1, *c2, *c3, *end = line + n, **name = out;
 
 	if ((c1 = memchr(line, ':', n)) == NULL ||
 	    (c2 = memchr(c1 + 1, ':', (size_t)(end - c1 - 1))) == NULL ||
@@ -266,10 +287,9 @@ group_entry(char *line, size_t n, gid_t *gid, char **name)
 	    memchr(c3 + 1, ':', (size_t)(end - c3 - 1)) != NULL)
 		return 0;
 	if (c1 == line || line[0] == '+' || line[0] == '-' ||
-	    !idfield(c2 + 1, (size_t)(c3 - c2 - 1), &v))
+	    !idfield(c2 + 1, (size_t)(c3 - c2 - 1), id))
 		return 0;
 	*c1 = '\0';
-	*gid = (gid_t)v;
 	*name = line;
 	return 1;
 }
@@ -277,25 +297,7 @@ group_entry(char *line, size_t n, gid_t *gid, char **name)
 int
 group_scan(char *text, size_t len, gid_t gid, char **name)
 {
-	char *line, *nm;
-	size_t pos = 0, n, i;
-	gid_t g;
-
-	while ((line = (char *)next_line(text, len, &pos, &n)) != NULL) {
-		if (memchr(line, '\0', n) != NULL)
-			return 0;
-		for (i = 0; i < n && blank(line[i]); i++)
-			;
-		if (i == n || line[i] == '#')
-			continue;
-		if (i > 0 || !group_entry(line, n, &g, &nm))
-			return 0;
-		if (g == gid) {
-			*name = nm;
-			return 1;
-		}
-	}
-	return 0;
+	return scan(text, len, gid, group_entry, name);
 }
 
 const char *
@@ -305,20 +307,15 @@ group_lookup_name(gid_t gid)
 	struct group *gr;
 	char *text, *name;
 	size_t len;
-	int first;
 
 	free(buf);
 	buf = NULL;
-	if ((text = slurp(NSSWITCH, &len)) != NULL) {
-		first = passwd_files_first(text, len, "group");
-		free(text);
-		if (first && (text = slurp(GROUP, &len)) != NULL) {
-			if (group_scan(text, len, gid, &name)) {
-				buf = text;
-				return name;
-			}
-			free(text);
+	if ((text = files_text(NSSWITCH, "group", GROUP, &len)) != NULL) {
+		if (group_scan(text, len, gid, &name)) {
+			buf = text;
+			return name;
 		}
+		free(text);
 	}
 	return (gr = getgrgid(gid)) != NULL ? gr->gr_name : NULL;
 }

@@ -29,7 +29,7 @@ int	passwd_files_first(const char *text, size_t len, const char *db);
 /*
  * The first line of text for uid, parsed strictly, into *pw (strings in
  * place, text modified): 1; or 0, when a line up to that one is not plain
- * or none is for uid.
+ * or none is for uid (*pw then holds nothing to use).
  */
 int	passwd_scan(char *text, size_t len, uid_t uid, struct passwd *pw);
 
