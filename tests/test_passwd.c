@@ -195,6 +195,24 @@ gen_line(struct pp_rng *g, char *out, size_t len, int plain)
 	}
 }
 
+/* A file of up to 11 lines from gen, the last one without a newline now
+   and then; returns its length. */
+static size_t
+gen_file(struct pp_rng *g, char *text, size_t len, int plain,
+    void (*gen)(struct pp_rng *, char *, size_t, int))
+{
+	char line[256];
+	size_t o = 0, k, n = pp_below(g, 12);
+
+	text[0] = '\0';
+	for (k = 0; k < n; k++) {
+		gen(g, line, sizeof(line), plain);
+		o += (size_t)snprintf(text + o, len - o, "%s%s", line,
+		    k + 1 < n || pp_below(g, 4) ? "\n" : "");
+	}
+	return o;
+}
+
 /*
  * Where passwd_scan() answers, glibc's parser answers the same; on files
  * of plain lines only it answers for every uid that is there and for no
@@ -203,22 +221,14 @@ gen_line(struct pp_rng *g, char *out, size_t len, int plain)
 START_TEST(t_scan_oracle)
 {
 	struct pp_rng g = { seed ^ 0x7061737377640000ULL };
-	char text[4096], copy[4096], line[256], want[512], got[512];
+	char text[4096], copy[4096], want[512], got[512];
 	struct passwd pw, op;
 	size_t o, k, answered = 0, unsure = 0;
-	int n, c, plain, found, ok;
+	int c, plain, found, ok;
 
 	for (c = 0; c < 4000; c++) {
 		plain = c % 4 == 0;
-		n = (int)pp_below(&g, 12);
-		o = 0;
-		text[0] = '\0';
-		for (k = 0; k < (size_t)n; k++) {
-			gen_line(&g, line, sizeof(line), plain);
-			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s%s",
-			    line, k + 1 < (size_t)n || pp_below(&g, 4) ?
-			    "\n" : "");
-		}
+		o = gen_file(&g, text, sizeof(text), plain, gen_line);
 		for (k = 0; k < NROWS(uids); k++) {
 			memcpy(copy, text, o + 1);
 			ok = passwd_scan(copy, o, uids[k], &pw);
@@ -296,22 +306,15 @@ gen_group(struct pp_rng *g, char *out, size_t len, int plain)
 START_TEST(t_group_oracle)
 {
 	struct pp_rng g = { seed ^ 0x67726f7570000000ULL };
-	char text[4096], copy[4096], line[256], *name;
+	char text[4096], copy[4096], *name;
 	size_t o, k, answered = 0, unsure = 0;
 	struct group *gr;
-	int n, c, plain, ok;
+	int c, plain, ok;
 	FILE *f;
 
 	for (c = 0; c < 4000; c++) {
 		plain = c % 4 == 0;
-		n = (int)pp_below(&g, 12);
-		o = 0;
-		text[0] = '\0';
-		for (k = 0; k < (size_t)n; k++) {
-			gen_group(&g, line, sizeof(line), plain);
-			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\n",
-			    line);
-		}
+		o = gen_file(&g, text, sizeof(text), plain, gen_group);
 		for (k = 0; k < NROWS(uids); k++) {
 			memcpy(copy, text, o + 1);
 			ok = group_scan(copy, o, (gid_t)uids[k], &name);
