@@ -273,6 +273,20 @@ pp_open_fds(void)
 	return n;
 }
 
+int
+pp_has_dotdot(const char *s)
+{
+	size_t n;
+
+	for (;; s += n + 1) {
+		n = strcspn(s, "/");
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			return 1;
+		if (s[n] == '\0')
+			return 0;
+	}
+}
+
 static void
 gen_comp(struct pp_rng *r, char *buf, size_t len, int dotdot)
 {

@@ -45,6 +45,8 @@ void		 pp_tree_remove(const struct pp_tree *t);
 int		 pp_tree_make_once(struct pp_tree *t, uint64_t seed);
 /* How many descriptors this process has open (to see one leak). */
 size_t		 pp_open_fds(void);
+/* Whether the path s has a ".." component. */
+int		 pp_has_dotdot(const char *s);
 
 /*
  * A random client path: 0 to 5 components from the pools (names that exist

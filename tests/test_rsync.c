@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "pathprop.h"
 
 static struct h_corpus corpus;
 static char corpus_err[PATH_MAX + 128];	/* why it could not be read */
@@ -88,14 +89,6 @@ under(const char *path, const char *dir)
 
 	return path != NULL && strncmp(path, dir, n) == 0 &&
 	    (path[n] == '\0' || path[n] == '/');
-}
-
-static int
-has_dotdot(const char *p)
-{
-	return strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 ||
-	    strstr(p, "/../") != NULL ||
-	    (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0);
 }
 
 /* The descriptor N of a word holding /proc/self/fd/N, or -1. */
@@ -185,7 +178,7 @@ check_confined(const struct h_rec *rec, int pull, const char *what)
 		const char *a = rec->arg[i];
 
 		ck_assert_msg(strncmp(a, "/proc/self/fd/", 14) == 0 ||
-		    (a[0] != '/' && a[0] != '-' && !has_dotdot(a)),
+		    (a[0] != '/' && a[0] != '-' && !pp_has_dotdot(a)),
 		    "%s: path %s is neither pinned nor plainly relative", what,
 		    a);
 	}

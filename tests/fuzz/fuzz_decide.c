@@ -121,20 +121,6 @@ beneath(const char *path, const char *dir)
 	    path[n] == '/');
 }
 
-static int
-has_dotdot(const char *s)
-{
-	size_t n;
-
-	for (;; s += n + 1) {
-		n = strcspn(s, "/");
-		if (n == 2 && s[0] == '.' && s[1] == '.')
-			return 1;
-		if (s[n] == '\0')
-			return 0;
-	}
-}
-
 /* Where fd leads must be beneath DIRECTORY (as resolved). */
 static void
 fd_beneath(int fd, const char *what)
@@ -180,12 +166,12 @@ check_word(const struct decision *d, const char *w, int operand)
 		if (end == p + 14 || (*end != '\0' && *end != '/') ||
 		    !pinned(d, (int)fd))
 			fail("a descriptor that is not pinned", w);
-		if (has_dotdot(end))
+		if (pp_has_dotdot(end))
 			fail("\"..\" after a descriptor", w);
 	} else if (v[0] == '/' && !beneath(v, tree.dir) &&
 	    !beneath(v, tree.real))
 		fail("an absolute path outside DIRECTORY", w);
-	if (operand && has_dotdot(v))
+	if (operand && pp_has_dotdot(v))
 		fail("\"..\" in a path", w);
 }
 
@@ -205,7 +191,7 @@ check_permit(const struct decision *d)
 		fail("DIRECTORY is not top/d", got);
 	for (i = 0; i < d->npins; i++) {
 		fd_beneath(d->pins[i].fd, d->pins[i].rel);
-		if (has_dotdot(d->pins[i].rel))
+		if (pp_has_dotdot(d->pins[i].rel))
 			fail("\"..\" in a pin", d->pins[i].rel);
 	}
 	if (d->kind == DK_RSYNC) {

@@ -57,20 +57,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static int
-has_dotdot(const char *s)
-{
-	size_t n;
-
-	for (;; s += n + 1) {
-		n = strcspn(s, "/");
-		if (n == 2 && s[0] == '.' && s[1] == '.')
-			return 1;
-		if (s[n] == '\0')
-			return 0;
-	}
-}
-
 /* What list_parse must have made of v (the words after the verb). */
 static void
 check_parse(int cmd, char *const *v, size_t n, const struct list_req *req)
@@ -130,7 +116,7 @@ check_pinned(const struct list_req *req)
 
 	for (i = 0; i < req->nops; i++) {
 		op = &req->ops[i];
-		if (has_dotdot(op->name))
+		if (pp_has_dotdot(op->name))
 			__builtin_trap();
 		if (op->fd == -1) {
 			if (op->missing == 0)
