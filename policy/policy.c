@@ -703,36 +703,39 @@ read_lines(struct policy *p, int fd)
 	size_t cap = 65536, have = 0, used, total = 0, lineno = 0;
 	char *buf, *nbuf;
 	ssize_t r;
+	int rv = -1;
 
 	if ((buf = malloc(cap + 1)) == NULL)
 		return -1;
 	for (;;) {
 		/* a line longer than the buffer */
 		if (have == cap) {
-			cap *= 2;
-			if ((nbuf = realloc(buf, cap + 1)) == NULL)
+			if ((nbuf = realloc(buf, 2 * cap + 1)) == NULL)
 				break;
 			buf = nbuf;
+			cap *= 2;
 		}
-		if ((r = read(fd, buf + have, cap - have)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (r == -1)
+		if ((r = read(fd, buf + have, cap - have)) == -1) {
+			if (errno == EINTR)
+				continue;
 			break;
+		}
 		if ((total += (size_t)r) > POLICY_MAXSIZE) {
 			adderr(p, 0, "larger than %d bytes", POLICY_MAXSIZE);
-			r = 0;
+			rv = 0;
 			break;
 		}
 		have += (size_t)r;
 		used = parse_lines(p, &lineno, buf, have, r == 0);
-		if (r == 0)
+		if (r == 0) {
+			rv = 0;
 			break;
+		}
 		memmove(buf, buf + used, have - used);
 		have -= used;
 	}
 	free(buf);
-	return r == -1 || (have == cap && r != 0) ? -1 : 0;
+	return rv;
 }
 
 struct policy *
