@@ -13,6 +13,7 @@
 
 #include <sys/resource.h>
 #include <check.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -737,6 +738,77 @@ START_TEST(test_from)
 }
 END_TEST
 
+/*
+ * Generated SSH_CONNECTION values against an oracle written apart from
+ * rshell's parser: the address is what stands before the first blank,
+ * the port what follows up to the next blank or the end; both non-empty
+ * and short enough, the address of hex digits, dots and colons, the port
+ * of digits.  Anything else is "-".  Seeded by the row: runs repeat.
+ */
+#define FROM_GEN	120
+
+static void
+from_oracle(const char *conn, char *out, size_t len)
+{
+	const char *sp = strchr(conn, ' '), *end;
+	size_t a, b, i;
+
+	snprintf(out, len, "-");
+	if (sp == NULL)
+		return;
+	a = (size_t)(sp - conn);
+	end = strchr(sp + 1, ' ');
+	b = end != NULL ? (size_t)(end - sp - 1) : strlen(sp + 1);
+	if (a == 0 || a > 63 || b == 0 || b > 7)
+		return;
+	for (i = 0; i < a; i++)
+		if (!isxdigit((unsigned char)conn[i]) && conn[i] != '.' &&
+		    conn[i] != ':')
+			return;
+	for (i = 0; i < b; i++)
+		if (!isdigit((unsigned char)sp[1 + i]))
+			return;
+	snprintf(out, len, memchr(conn, ':', a) ? "[%.*s]:%.*s" :
+	    "%.*s:%.*s", (int)a, conn, (int)b, sp + 1);
+}
+
+START_TEST(test_from_generated)
+{
+	static const char *const bits[] = { "1", "92", "0.", "192.0.2.7",
+	    "2001:db8::", "ff", "g", "-", " ", " ", "\t", "\"", "x",
+	    "65535", "123456789", "::1", "%", "1111111111111111" };
+	uint64_t g = 0x66726f6d00000000ULL + (uint64_t)_i * 0x9e3779b97f4a7c15ULL;
+	char conn[256] = "SSH_CONNECTION=", want[128];
+	char *env[] = { conn, NULL };
+	size_t o = strlen(conn), k, n;
+	struct h_mark m;
+	struct h_res r;
+
+	g ^= g >> 29;
+	n = 1 + (size_t)(g % 9);
+	for (k = 0; k < n; k++) {
+		g = g * 6364136223846793005ULL + 1442695040888963407ULL;
+		o += (size_t)snprintf(conn + o, sizeof(conn) - o, "%s",
+		    bits[(g >> 33) % NROWS(bits)]);
+	}
+	from_oracle(conn + strlen("SSH_CONNECTION="), want, sizeof(want));
+	policy_all();
+	h_mark(&fx, &m);
+	h_rshell_c(&r, &fx, "true", env);
+	h_expect_permitted(&fx, &r, &m, 0, "true");
+	ck_assert_msg(h_log_count(fx.log) >= 1, "no log line");
+	{
+		char *v = h_log_field(fx.log, h_log_count(fx.log) - 1, "from");
+
+		ck_assert_msg(v != NULL && strcmp(v, want) == 0,
+		    "SSH_CONNECTION \"%s\": from=%s, want %s", conn + 15,
+		    v ? v : "(none)", want);
+		free(v);
+	}
+	h_res_free(&r);
+}
+END_TEST
+
 /* Every request is one log line before anything runs, also when denied. */
 /*
  * An rsync that cannot be executed: the request was permitted, so the
@@ -1140,6 +1212,7 @@ make_suite_modes(void)
 	h_add_rows(tc, test_hostile_log, NROWS(hostile), &n);
 	h_add_rows(tc, test_log_fail_closed, NROWS(badlogs), &n);
 	h_add_rows(tc, test_from, NROWS(fromrows), &n);
+	h_add_rows(tc, test_from_generated, FROM_GEN, &n);
 	h_add(tc, test_log_appends, &n);
 	h_add(tc, test_exec_fails, &n);
 
