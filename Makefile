@@ -10,22 +10,23 @@ CC        ?= cc
 PKG_CONFIG ?= pkg-config
 BSD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay)
 BSD_LIBS   := $(shell $(PKG_CONFIG) --libs libbsd-overlay)
-# rshell itself links libbsd (and libmd) statically: every session pays for
-# the dynamic loader, and two fewer libraries to load is about a quarter of
-# the time from sshd's exec of rshell to rshell's exec of rsync.  Set
-# STATIC_LIBBSD= to link them dynamically.
-STATIC_LIBBSD ?= 1
-ifneq ($(STATIC_LIBBSD),)
-RSHELL_LIBS = -Wl,-Bstatic $(shell $(PKG_CONFIG) --static --libs libbsd-overlay) -Wl,-Bdynamic
+# rshell itself is a static PIE, glibc and libbsd linked in (README,
+# "Linking"): sshd runs it for every session, and the dynamic loader was a
+# fifth of its cost; nor can LD_PRELOAD or LD_LIBRARY_PATH, set by a client
+# where sshd lets one set them, reach its code.  A static glibc cannot
+# load the name service modules (systemd, sss, ldap) safely, so rshell never
+# calls them: it reads the files or asks getent(1) (rshell/passwd.c), and
+# --fatal-warnings makes glibc's warning on any such call a failed link.
+# Every symbol is bound at start and the GOT read-only after.
+# RSHELL_LINK=dynamic links glibc and libbsd dynamically instead.
+RSHELL_LINK ?= static
+ifeq ($(RSHELL_LINK),static)
+RSHELL_LIBS = $(shell $(PKG_CONFIG) --static --libs libbsd-overlay)
+RSHELL_LDFLAGS = -static-pie -Wl,-z,relro -Wl,-z,now -Wl,--fatal-warnings
 else
 RSHELL_LIBS = $(BSD_LIBS)
-endif
-# Every symbol bound at start (and the GOT read-only after, as Debian's
-# hardened build links anyway): binding lazily, call by call, costs rshell
-# more than binding all at once.  glibc itself stays dynamic: its NSS
-# modules (systemd, sss, ldap) are not safe in a static program; getpwent
-# through libnss_systemd crashes there.
 RSHELL_LDFLAGS = -Wl,-z,relro -Wl,-z,now
+endif
 # zlib, for rshell-report's .gz input only: rshell itself never links it.
 ZLIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags zlib)
 ZLIB_LIBS   := $(shell $(PKG_CONFIG) --libs zlib)

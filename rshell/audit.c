@@ -22,6 +22,7 @@
 #include "confine.h"
 #include "lint.h"
 #include "log.h"
+#include "passwd.h"
 #include "trust.h"
 
 #define MAXACCTS	256
@@ -182,15 +183,20 @@ check_account(struct audit *c, const struct rule *r, const struct passwd *pw,
     struct names *seen)
 {
 	struct acct a;
-	size_t i;
+	size_t i, n;
 
 	memset(&a, 0, sizeof(a));
 	a.w.user = pw->pw_name;
 	a.w.home = pw->pw_dir;
 	a.w.uid = pw->pw_uid;
-	a.ngids = MAXGIDS;
-	if (getgrouplist(pw->pw_name, pw->pw_gid, a.gids, &a.ngids) == -1)
-		a.ngids = MAXGIDS;
+	if (groups_gids(pw->pw_name, pw->pw_gid, a.gids, &n, MAXGIDS) == -1) {
+		audit_report(c, 0, r->line, "the groups of %s cannot be "
+		    "read: checked with group %u alone", pw->pw_name,
+		    (unsigned)pw->pw_gid);
+		a.gids[0] = pw->pw_gid;
+		n = 1;
+	}
+	a.ngids = (int)n;
 	for (i = 0; i < sizeof(acct_checks) / sizeof(acct_checks[0]); i++)
 		if (acct_checks[i](c, r, &a) == -1)
 			break;
@@ -221,40 +227,54 @@ check_anyone(struct audit *c, const struct rule *r)
 		c_trust(c, r, &a);
 }
 
+struct members {
+	struct audit		*c;
+	const struct rule	*r;
+	const struct group	*gr;
+	struct names		*seen;
+};
+
+/* One account of the database: checked if it is in the rule's group. */
+static int
+check_member(struct passwd *pw, void *arg)
+{
+	struct members *m = arg;
+	char *const *mem;
+	int in = pw->pw_gid == m->gr->gr_gid;
+
+	for (mem = m->gr->gr_mem; !in && *mem != NULL; mem++)
+		in = strcmp(*mem, pw->pw_name) == 0;
+	if (in)
+		check_account(m->c, m->r, pw, m->seen);
+	return 0;
+}
+
 /* Every account of a permit rule: a user, the members of :group. */
 static void
 check_rule(struct audit *c, const struct rule *r, struct names *seen)
 {
+	struct members m = { c, r, NULL, seen };
 	struct passwd *pw;
-	struct group *gr;
 
 	if (strcmp(r->ident, "*") == 0) {
 		check_anyone(c, r);
 		return;
 	}
 	if (r->ident[0] != ':') {
-		if ((pw = getpwnam(r->ident)) == NULL)
+		if ((pw = passwd_lookup_name(r->ident)) == NULL)
 			audit_report(c, 0, r->line, "no user %s", r->ident);
 		else
 			check_account(c, r, pw, seen);
 		return;
 	}
-	if ((gr = getgrnam(r->ident + 1)) == NULL) {
+	if ((m.gr = group_lookup(r->ident + 1)) == NULL) {
 		audit_report(c, 0, r->line, "no group %s", r->ident + 1);
 		return;
 	}
-	setpwent();
-	while ((pw = getpwent()) != NULL) {
-		struct passwd copy = *pw;
-		char **m;
-		int in = pw->pw_gid == gr->gr_gid;
-
-		for (m = gr->gr_mem; !in && *m != NULL; m++)
-			in = strcmp(*m, pw->pw_name) == 0;
-		if (in)
-			check_account(c, r, &copy, seen);
-	}
-	endpwent();
+	if (passwd_each(check_member, &m) == -1)
+		audit_report(c, 0, r->line, "the accounts cannot be listed "
+		    "(getent passwd failed): the members of %s are not "
+		    "checked", r->ident);
 }
 
 /* The policy's rsync: there, executable and root's. */

@@ -12,7 +12,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -129,16 +128,8 @@ parse_from(const char *conn, char *out, size_t outlen)
 static void
 load_groups(struct session *s, gid_t gid)
 {
-	gid_t gids[MAXGROUPS];
-	struct group *gr;
-	int i, n = MAXGROUPS;
-
-	if (getgrouplist(s->who.user, gid, gids, &n) == -1)
-		n = MAXGROUPS;
-	for (i = 0; i < n && s->who.ngroups < MAXGROUPS; i++)
-		if ((gr = getgrgid(gids[i])) != NULL &&
-		    (s->groupv[s->who.ngroups] = strdup(gr->gr_name)) != NULL)
-			s->who.ngroups++;
+	s->who.ngroups = groups_lookup(s->who.user, gid, s->groupv,
+	    MAXGROUPS);
 	s->who.groups = s->groupv;
 }
 
@@ -148,7 +139,7 @@ load_who(struct session *s, const char *user)
 {
 	struct passwd *pw;
 
-	pw = user ? getpwnam(user) : passwd_lookup(getuid());
+	pw = user ? passwd_lookup_name(user) : passwd_lookup(getuid());
 	if (pw == NULL)
 		return -1;
 	if ((s->who.user = strdup(pw->pw_name)) == NULL ||

@@ -1,5 +1,6 @@
 /*
- * Tests for passwd.c, the reader of the account's line in /etc/passwd.
+ * Tests for passwd.c, the account database without the name service in
+ * rshell's process: the reader of /etc/passwd and /etc/group, and getent.
  *
  * Its promise: where it answers, glibc would answer the same.  The oracle
  * for the file is glibc's own parser of the format, fgetpwent(), which the
@@ -11,6 +12,8 @@
 #include <sys/stat.h>
 
 #include <check.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -443,6 +446,460 @@ START_TEST(t_lookup_here)
 }
 END_TEST
 
+/* --- getent ------------------------------------------------------- */
+
+#define GETENT	"/usr/bin/getent"
+
+/* On this machine: for every account of /etc/passwd, getent's entry
+   through the strict reader is getpwuid()'s and getpwnam()'s. */
+START_TEST(t_getent_here)
+{
+	struct passwd *p, pw, want;
+	char wname[256], wdir[PATH_MAX], wshell[PATH_MAX], *buf;
+	size_t n = 0;
+	uid_t seen[512];
+	size_t nseen = 0, i;
+	FILE *f;
+	int by;
+
+	ck_assert_ptr_nonnull(f = fopen("/etc/passwd", "r"));
+	while ((p = fgetpwent(f)) != NULL && nseen < NROWS(seen)) {
+		for (i = 0; i < nseen && seen[i] != p->pw_uid; i++)
+			;
+		if (i < nseen || p->pw_name[0] == '+' || p->pw_name[0] == '-')
+			continue;
+		seen[nseen++] = p->pw_uid;
+	}
+	fclose(f);
+	for (i = 0; i < nseen; i++) {
+		ck_assert_ptr_nonnull(p = getpwuid(seen[i]));
+		want = *p;
+		strlcpy(wname, p->pw_name, sizeof(wname));
+		strlcpy(wdir, p->pw_dir, sizeof(wdir));
+		strlcpy(wshell, p->pw_shell, sizeof(wshell));
+		for (by = 0; by < 2; by++) {
+			ck_assert_msg(passwd_getent(GETENT, by ? wname : NULL,
+			    seen[i], &pw, &buf) == 1, "getent passwd %s",
+			    by ? wname : "(uid)");
+			ck_assert_str_eq(pw.pw_name, wname);
+			ck_assert_str_eq(pw.pw_dir, wdir);
+			ck_assert_str_eq(pw.pw_shell, wshell);
+			ck_assert_int_eq(pw.pw_uid, want.pw_uid);
+			ck_assert_int_eq(pw.pw_gid, want.pw_gid);
+			free(buf);
+			n++;
+		}
+	}
+	ck_assert_uint_ge(n, 2);
+	/* no such account */
+	ck_assert_int_eq(passwd_getent(GETENT, "rshell-no-such-account", 0,
+	    &pw, &buf), 0);
+	ck_assert_ptr_null(buf);
+}
+END_TEST
+
+/*
+ * A stand-in getent: a script that notes how it was run (arguments,
+ * environment, signal mask and ignored signals, descriptors) in its
+ * directory, then runs the shell script "mode" there with the same
+ * arguments, as the same process.  Perl (Essential on Debian) takes the
+ * notes because a shell clears the signal mask it was started with.
+ */
+struct fake {
+	char	dir[64];
+	char	prog[96];
+};
+
+static void
+fake_make(struct fake *fk)
+{
+	char path[128];
+
+	strlcpy(fk->dir, "/tmp/rshell-getent.XXXXXX", sizeof(fk->dir));
+	ck_assert_ptr_nonnull(mkdtemp(fk->dir));
+	snprintf(fk->prog, sizeof(fk->prog), "%s/getent", fk->dir);
+	write_file(fk->prog, "#!/usr/bin/perl\n"
+	    "my $d = $0; $d =~ s{/getent$}{};\n"
+	    "my @fds;\n"
+	    "opendir(my $dh, '/proc/self/fd') or die;\n"
+	    "for (grep { /^\\d+$/ } readdir $dh) {\n"
+	    "  push @fds, \"$_ \" . (readlink(\"/proc/self/fd/$_\") // '?'); }\n"
+	    "closedir $dh;\n"
+	    "open(my $o, '>>', \"$d/args\") or die;\n"
+	    "print $o \"$_\\n\" for @ARGV; print $o \"--\\n\"; close $o;\n"
+	    "open($o, '>', \"$d/env\") or die;\n"
+	    "print $o \"$_=$ENV{$_}\\n\" for sort keys %ENV; close $o;\n"
+	    "open($o, '>', \"$d/fds\") or die;\n"
+	    "print $o \"$_\\n\" for sort @fds; close $o;\n"
+	    "open(my $i, '<', '/proc/self/status') or die;\n"
+	    "open($o, '>', \"$d/sig\") or die;\n"
+	    "while (<$i>) { print $o $_ if /^Sig(Blk|Ign)/ } close $o;\n"
+	    "exec '/bin/sh', \"$d/mode\", @ARGV;\n");
+	ck_assert_int_eq(chmod(fk->prog, 0755), 0);
+	snprintf(path, sizeof(path), "%s/args", fk->dir);
+	unlink(path);
+}
+
+static void
+fake_mode(struct fake *fk, const char *sh)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/mode", fk->dir);
+	write_file(path, sh);
+	snprintf(path, sizeof(path), "%s/args", fk->dir);
+	unlink(path);
+}
+
+/* The file NAME of the stand-in's notes, whole. */
+static void
+fake_note(struct fake *fk, const char *name, char *out, size_t len)
+{
+	char path[128];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", fk->dir, name);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	n = fread(out, 1, len - 1, f);
+	out[n] = '\0';
+	fclose(f);
+}
+
+static void
+fake_remove(struct fake *fk)
+{
+	static const char *const files[] = { "getent", "mode", "args", "env",
+	    "sig", "fds" };
+	char path[128];
+	size_t i;
+
+	for (i = 0; i < NROWS(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", fk->dir, files[i]);
+		unlink(path);
+	}
+	ck_assert_int_eq(rmdir(fk->dir), 0);
+}
+
+struct fakerow {
+	const char	*mode;	/* what the stand-in does */
+	const char	*name;	/* asked for by name, else uid 1000 */
+	int		 found;
+};
+
+static const struct fakerow fakerows[] = {
+	{ "echo 'backup:x:1000:1000:B:/srv/b:/bin/sh'", NULL, 1 },
+	{ "echo 'backup:x:1000:1000:B:/srv/b:/bin/sh'", "backup", 1 },
+	/* an answer for another key is no answer */
+	{ "echo 'backup:x:1001:1000:B:/srv/b:/bin/sh'", NULL, 0 },
+	{ "echo 'backup:x:1000:1000:B:/srv/b:/bin/sh'", "backup2", 0 },
+	/* a ':' in a field: the strict reader cannot be sure */
+	{ "echo 'backup:x:1000:1000:a:b:/srv/b:/bin/sh'", NULL, 0 },
+	{ "echo '+backup:x:1000:1000:B:/srv/b:/bin/sh'", NULL, 0 },
+	{ "echo 'backup:x:1000:1000:B:/srv/b:/bin/sh'; exit 1", NULL, 0 },
+	{ "exit 2", NULL, 0 },
+	{ "echo 'backup:x:1000:1000:B:/srv/b:/bin/sh'; kill -KILL $$", NULL,
+	    0 },
+	/* without end: cut off at 8 MiB, killed, not waited out */
+	{ "exec yes 'backup:x:1000:1000:B:/srv/b:/bin/sh'", NULL, 0 },
+	/* too much, then no end: killed, not waited for */
+	{ "yes 'backup:x:1000:1000:B:/srv/b:/bin/sh' | head -c 9000000; "
+	    "exec sleep 60", NULL, 0 },
+	{ "printf 'backup:x:1000:1000:B:/srv/b:/bin/sh'", NULL, 1 },
+	{ "printf 'backup:x:1000:1000:B:/srv/b:/bin/sh\\0\\n'", NULL, 0 },
+};
+
+/* What getent says, read strictly; and how it was run. */
+START_TEST(t_getent_fake)
+{
+	const struct fakerow *r = &fakerows[_i];
+	struct sigaction sa, oldpipe;
+	unsigned long long blk, ign;
+	sigset_t term, oldmask;
+	char note[4096], want[64];
+	struct passwd pw;
+	struct fake fk;
+	char *buf;
+	int leak, got;
+
+	fake_make(&fk);
+	fake_mode(&fk, r->mode);
+	/* what a listing has when it looks names up */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &oldpipe);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &oldmask);
+	ck_assert_int_ge(leak = open("/dev/null", O_RDONLY), 3);
+	got = passwd_getent(fk.prog, r->name, 1000, &pw, &buf);
+	close(leak);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	sigaction(SIGPIPE, &oldpipe, NULL);
+	ck_assert_msg(got == r->found, "%s: %d, want %d", r->mode, got,
+	    r->found);
+	if (got) {
+		ck_assert_str_eq(pw.pw_name, "backup");
+		ck_assert_str_eq(pw.pw_dir, "/srv/b");
+		ck_assert_str_eq(pw.pw_shell, "/bin/sh");
+		ck_assert_int_eq(pw.pw_uid, 1000);
+		free(buf);
+	} else
+		ck_assert_ptr_null(buf);
+	fake_note(&fk, "args", note, sizeof(note));
+	snprintf(want, sizeof(want), "--\npasswd\n%s\n--\n", r->name ?
+	    r->name : "1000");
+	ck_assert_str_eq(note, want);
+	/* nothing of rshell's: no environment, no handler, no signal
+	   held, no descriptor beyond its three (and the shell's own) */
+	fake_note(&fk, "env", note, sizeof(note));
+	ck_assert_msg(strstr(note, "HOME=") == NULL && strstr(note,
+	    "CK_") == NULL, "environment: %s", note);
+	fake_note(&fk, "sig", note, sizeof(note));
+	ck_assert_int_eq(sscanf(note, "SigBlk: %llx SigIgn: %llx", &blk,
+	    &ign), 2);
+	/* perl ignores SIGFPE itself */
+	ck_assert_msg(blk == 0 && (ign & ~(1ULL << (SIGFPE - 1))) == 0,
+	    "signals held %llx, ignored %llx", blk, ign);
+	fake_note(&fk, "fds", note, sizeof(note));
+	snprintf(want, sizeof(want), "%d /dev/null", leak);
+	ck_assert_msg(strstr(note, want) == NULL, "descriptor %d reached "
+	    "getent: %s", leak, note);
+	fake_remove(&fk);
+}
+END_TEST
+
+/* getent that cannot be run: no answer. */
+START_TEST(t_getent_missing)
+{
+	struct passwd pw;
+	char *buf;
+
+	ck_assert_int_eq(passwd_getent("/nonexistent/getent", NULL, 0, &pw,
+	    &buf), 0);
+	ck_assert_ptr_null(buf);
+}
+END_TEST
+
+/* --- groups ---------------------------------------------------------- */
+
+/*
+ * getgrouplist() and getgrgid() over a group file, through fgetgrent:
+ * gid and every group listing user, each once, in the file's order; each
+ * named by the first line for its gid.
+ */
+static size_t
+groups_oracle(const char *text, size_t len, const char *user, gid_t gid,
+    char out[][64], size_t max)
+{
+	gid_t gids[64];
+	size_t n = 0, i, got = 0;
+	struct group *gr;
+	char **m;
+	FILE *f;
+
+	gids[n++] = gid;
+	if (len > 0) {
+		ck_assert_ptr_nonnull(f = fmemopen((void *)text, len, "r"));
+		while ((gr = fgetgrent(f)) != NULL)
+			for (m = gr->gr_mem; *m != NULL; m++)
+				if (strcmp(*m, user) == 0) {
+					for (i = 0; i < n && gids[i] !=
+					    gr->gr_gid; i++)
+						;
+					if (i == n && n < NROWS(gids))
+						gids[n++] = gr->gr_gid;
+					break;
+				}
+		fclose(f);
+	}
+	for (i = 0; i < n && got < max; i++) {
+		if (len == 0)
+			break;
+		ck_assert_ptr_nonnull(f = fmemopen((void *)text, len, "r"));
+		while ((gr = fgetgrent(f)) != NULL && gr->gr_gid != gids[i])
+			;
+		if (gr != NULL)
+			strlcpy(out[got++], gr->gr_name, 64);
+		fclose(f);
+	}
+	return got;
+}
+
+/*
+ * Where nsswitch.conf names files alone for group, the reader gives
+ * glibc's groups for generated files, or (a line it cannot be sure of)
+ * asks getent, which here cannot be run and so answers nothing.
+ */
+START_TEST(t_groups_oracle)
+{
+	struct pp_rng g = { seed ^ 0x696e697467727073ULL };
+	char dir[] = "/tmp/rshell-groups.XXXXXX", ns[64], grf[64];
+	char text[4096], want[64][64], *got[64];
+	size_t o, k, u, n, w, i, answered = 0, unsure = 0;
+	int c, plain;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(ns, sizeof(ns), "%s/nsswitch.conf", dir);
+	snprintf(grf, sizeof(grf), "%s/group", dir);
+	write_file(ns, "passwd: files systemd\ngroup:\tfiles\n");
+	for (c = 0; c < 600; c++) {
+		plain = c % 3 == 0;
+		o = gen_file(&g, text, sizeof(text), plain, gen_group);
+		ck_assert_ptr_nonnull(f = fopen(grf, "w"));
+		ck_assert_uint_eq(fwrite(text, 1, o, f), o);
+		ck_assert_int_eq(fclose(f), 0);
+		for (u = 0; u < NROWS(names); u += 3)
+			for (k = 0; k < NROWS(uids); k += 2) {
+				n = groups_lookup_at("/nonexistent/getent",
+				    ns, grf, names[u],
+				    uids[k], got, NROWS(got));
+				w = groups_oracle(text, o, names[u], uids[k],
+				    want, NROWS(want));
+				H_ASSERT(n == 0 || n == w, "seed %" PRIu64
+				    ": case %d, %s/%u: %zu groups, glibc %zu:"
+				    "\n%s", seed, c, names[u],
+				    (unsigned)uids[k], n, w, text);
+				H_ASSERT(!plain || n == w, "seed %" PRIu64
+				    ": case %d: plain file, %s/%u: %zu groups, "
+				    "glibc %zu:\n%s", seed, c, names[u],
+				    (unsigned)uids[k], n, w, text);
+				for (i = 0; i < n; i++) {
+					H_ASSERT(strcmp(got[i], want[i]) == 0,
+					    "seed %" PRIu64 ": case %d, %s/%u: "
+					    "group %zu is %s, glibc %s:\n%s",
+					    seed, c, names[u],
+					    (unsigned)uids[k], i, got[i],
+					    want[i], text);
+					free(got[i]);
+				}
+				if (n > 0)
+					answered++;
+				else if (w > 0)
+					unsure++;
+			}
+	}
+	ck_assert_msg(answered > 300 && unsure > 300, "seed %" PRIu64
+	    ": %zu answered, %zu left to getent", seed, answered, unsure);
+	unlink(grf);
+	unlink(ns);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+struct grouprow {
+	const char	*ns;		/* nsswitch.conf */
+	const char	*mode;		/* the stand-in getent */
+	const char	*want;		/* the names, space-separated */
+	const char	*args;		/* how getent was run, "" not */
+};
+
+#define GROUPFILE	"backup:x:1000:\nstaff:x:1001:nas\n"
+#define GETENT_ANSWERS(init) \
+	"case $2 in initgroups) printf '%s\\n' '" init "';; " \
+	"group) shift 2; for k; do case $k in " \
+	"1000) echo backup:x:1000:;; 1001) echo staff:x:1001:backup;; " \
+	"1002) echo wheel:x:1002:backup,nas;; esac; done;; esac"
+
+static const struct grouprow grouprows[] = {
+	/* files alone: the file; getent is not run */
+	{ "group: files\n", "exit 1", "backup", "" },
+	/* files, then another service: getgrouplist() would ask both */
+	{ "group: files systemd\n", GETENT_ANSWERS("backup               1001 "
+	    "1002"), "backup staff wheel", "--\ninitgroups\nbackup\n--\n--\n"
+	    "group\n1000\n1001\n1002\n--\n" },
+	{ "group: files\ninitgroups: files\n", GETENT_ANSWERS("backup 1001"),
+	    "backup staff", "--\ninitgroups\nbackup\n--\n--\ngroup\n1000\n"
+	    "1001\n--\n" },
+	{ "group: sss files\n", GETENT_ANSWERS("backup"), "backup",
+	    "--\ninitgroups\nbackup\n--\n--\ngroup\n1000\n--\n" },
+	/* a gid without a group: no name, as getgrgid() gives none */
+	{ "group: ldap\n", GETENT_ANSWERS("backup 1001 4000"),
+	    "backup staff", "--\ninitgroups\nbackup\n--\n--\ngroup\n1000\n"
+	    "1001\n4000\n--\n" },
+	/* replies that are not for the account, or not numbers: none */
+	{ "group: ldap\n", GETENT_ANSWERS("backupx 1001"), "",
+	    "--\ninitgroups\nbackup\n--\n" },
+	{ "group: ldap\n", GETENT_ANSWERS("backup 1001 x"), "",
+	    "--\ninitgroups\nbackup\n--\n" },
+	{ "group: ldap\n", GETENT_ANSWERS("backup -1"), "",
+	    "--\ninitgroups\nbackup\n--\n" },
+	{ "group: ldap\n", GETENT_ANSWERS("backup 4294967295"), "",
+	    "--\ninitgroups\nbackup\n--\n" },
+	{ "group: ldap\n", "exit 1", "", "--\ninitgroups\nbackup\n--\n" },
+};
+
+/* The account's groups, from the file or from getent. */
+START_TEST(t_groups_getent)
+{
+	const struct grouprow *r = &grouprows[_i];
+	char dir[] = "/tmp/rshell-groups.XXXXXX", ns[64], grf[64];
+	char joined[256], args[1024], *got[64];
+	struct stat st;
+	struct fake fk;
+	size_t n, i;
+
+	fake_make(&fk);
+	fake_mode(&fk, r->mode);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(ns, sizeof(ns), "%s/nsswitch.conf", dir);
+	snprintf(grf, sizeof(grf), "%s/group", dir);
+	write_file(ns, r->ns);
+	write_file(grf, GROUPFILE);
+	n = groups_lookup_at(fk.prog, ns, grf, "backup", 1000, got,
+	    NROWS(got));
+	joined[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strlcat(joined, " ", sizeof(joined));
+		strlcat(joined, got[i], sizeof(joined));
+		free(got[i]);
+	}
+	ck_assert_str_eq(joined, r->want);
+	snprintf(args, sizeof(args), "%s/args", fk.dir);
+	if (r->args[0] == '\0')
+		ck_assert_int_eq(stat(args, &st), -1);
+	else {
+		fake_note(&fk, "args", args, sizeof(args));
+		ck_assert_str_eq(args, r->args);
+	}
+	unlink(grf);
+	unlink(ns);
+	ck_assert_int_eq(rmdir(dir), 0);
+	fake_remove(&fk);
+}
+END_TEST
+
+/* On this machine: the groups getgrouplist() and getgrgid() give. */
+START_TEST(t_groups_here)
+{
+	char name[256], want[64][64], *got[64];
+	gid_t gids[64];
+	struct passwd *p;
+	struct group *gr;
+	int ng = 64, i, w = 0;
+	size_t n, k;
+
+	ck_assert_ptr_nonnull(p = getpwuid(getuid()));
+	strlcpy(name, p->pw_name, sizeof(name));
+	ck_assert_int_ge(getgrouplist(name, p->pw_gid, gids, &ng), 1);
+	for (i = 0; i < ng; i++)
+		if ((gr = getgrgid(gids[i])) != NULL)
+			strlcpy(want[w++], gr->gr_name, sizeof(want[0]));
+	n = groups_lookup(name, gids[0], got, NROWS(got));
+	ck_assert_uint_eq(n, (size_t)w);
+	for (k = 0; k < n; k++) {
+		ck_assert_str_eq(got[k], want[k]);
+		free(got[k]);
+	}
+	ck_assert_ptr_nonnull(p = passwd_lookup_name(name));
+	ck_assert_int_eq(p->pw_uid, getuid());
+	ck_assert_ptr_nonnull(gr = group_lookup(want[0]));
+	ck_assert_int_eq(gr->gr_gid, gids[0]);
+}
+END_TEST
+
 Suite *
 make_suite_passwd(void)
 {
@@ -458,6 +915,12 @@ make_suite_passwd(void)
 	tcase_add_test(tc, t_group_oracle);
 	tcase_add_test(tc, t_group_first);
 	tcase_add_test(tc, t_group_here);
+	tcase_add_test(tc, t_getent_here);
+	tcase_add_loop_test(tc, t_getent_fake, 0, (int)NROWS(fakerows));
+	tcase_add_test(tc, t_getent_missing);
+	tcase_add_test(tc, t_groups_oracle);
+	tcase_add_loop_test(tc, t_groups_getent, 0, (int)NROWS(grouprows));
+	tcase_add_test(tc, t_groups_here);
 	suite_add_tcase(s, tc);
 	return s;
 }
