@@ -147,6 +147,8 @@ if ! make -C "$top" deb >"$buildlog" 2>&1; then
 fi
 rm -f "$buildlog"
 check "make deb leaves dist/${deb##*/}" test -f "$deb"
+check "the package records the glibc and libbsd rshell is linked with" \
+    sh -c "dpkg-deb -f '$deb' Built-Using | grep -q 'glibc (= .*libbsd (= '"
 
 if command -v lintian >/dev/null; then
 	tags=$(lintian --allow-root "$deb" 2>&1)
@@ -164,6 +166,8 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb" \
 check "package is installed" installed
 check "$shell is in /etc/shells" grep -qx "$shell" /etc/shells
 check "rshell -V prints $version" sh -c "$shell -V | grep -q '$version'"
+check "$shell is a static PIE, no dynamic loader" \
+    sh -c "file -L $shell | grep -q 'static-pie linked'"
 check "the example policy passes rshell -t" $shell -t -f $policy
 $shell -t 2>&1 | sed 's/^/# /'
 check "rshell -t checks $policy by default" \
