@@ -510,9 +510,11 @@ fdname(int fd, size_t idx, char *buf, size_t len)
 /*
  * Room for len more bytes at the end of the file, before anything is
  * written: on a full disk, a quota or a file-size limit the line is
- * refused whole, with nothing left behind.  fallocate() reserves the
- * blocks (and hits quota and RLIMIT_FSIZE as a write would); where the
- * file system cannot, the free space is checked instead.
+ * refused whole, with nothing left behind.  Where the file's blocks
+ * already reach past the line (most lines end in the block the last one
+ * ended in), nothing new is needed.  Else fallocate() reserves the blocks
+ * (and hits quota and RLIMIT_FSIZE as a write would); where the file
+ * system cannot, the free space is checked instead.
  */
 static int
 room(int fd, size_t len)
@@ -529,6 +531,9 @@ room(int fd, size_t len)
 		errno = EFBIG;
 		return -1;
 	}
+	if ((unsigned long long)st.st_blocks * 512 >=
+	    (unsigned long long)st.st_size + len)
+		return 0;
 	if (fallocate(fd, FALLOC_FL_KEEP_SIZE, st.st_size, (off_t)len) == 0)
 		return 0;
 	if (errno != EOPNOTSUPP && errno != ENOSYS)
