@@ -582,13 +582,16 @@ group_lookup_name(gid_t gid)
 	return NULL;
 }
 
-/* Whether name is one of the comma-separated members. */
+/* Whether name is one of the comma-separated members (an empty one is
+   nobody). */
 static int
 member(const char *members, const char *name)
 {
 	size_t n = strlen(name);
 	const char *p = members, *comma;
 
+	if (n == 0)
+		return 0;
 	for (;;) {
 		comma = strchr(p, ',');
 		if ((comma ? (size_t)(comma - p) : strlen(p)) == n &&
@@ -620,8 +623,8 @@ add_gid(gid_t *gids, size_t *n, size_t max, unsigned long gid)
  * or a member list holds a blank (glibc trims those; this reader does
  * not try).
  */
-static int
-groups_files(char *text, size_t len, const char *user, gid_t gid,
+int
+groups_scan(char *text, size_t len, const char *user, gid_t gid,
     gid_t *gids, size_t *n, size_t max)
 {
 	struct grline g;
@@ -649,42 +652,53 @@ groups_files(char *text, size_t len, const char *user, gid_t gid,
 	return 0;
 }
 
-/* "getent initgroups USER": "USER gid gid ...", gid not among them. */
+int
+groups_reply(const char *text, const char *user, gid_t gid, gid_t *gids,
+    size_t *n, size_t max)
+{
+	unsigned long v;
+	const char *p;
+	char *end;
+	size_t ulen = strlen(user);
+
+	*n = 0;
+	(void)add_gid(gids, n, max, gid);
+	if (strncmp(text, user, ulen) != 0 || (text[ulen] != ' ' &&
+	    text[ulen] != '\n'))
+		return -1;
+	for (p = text + ulen; *p == ' '; ) {
+		while (*p == ' ')
+			p++;
+		if (*p < '0' || *p > '9')
+			break;
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		if (errno != 0 || v >= UINT32_MAX || (*end != ' ' &&
+		    *end != '\n'))
+			return -1;
+		if (add_gid(gids, n, max, v) == -1)
+			return 0;	/* as many as there is room for */
+		p = end;
+	}
+	return *p == '\n' && p[1] == '\0' ? 0 : -1;
+}
+
+/* "getent initgroups USER", read by groups_reply(). */
 static int
 groups_getent(const char *getent, const char *user, gid_t gid, gid_t *gids,
     size_t *n, size_t max)
 {
-	unsigned long v;
-	char *text, *p, *end;
-	size_t len, ulen = strlen(user);
+	char *text;
+	size_t len;
 	int rv;
 
 	*n = 0;
 	(void)add_gid(gids, n, max, gid);
 	if ((text = ask(getent, "initgroups", &user, 1, &len)) == NULL)
 		return -1;
-	if (len < ulen || strncmp(text, user, ulen) != 0 ||
-	    (text[ulen] != ' ' && text[ulen] != '\n')) {
-		free(text);
-		return -1;
-	}
-	for (p = text + ulen; *p == ' '; ) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\n' && p[1] == '\0')
-			break;
-		errno = 0;
-		v = strtoul(p, &end, 10);
-		if (*p < '0' || *p > '9' || errno != 0 || v >= UINT32_MAX ||
-		    (*end != ' ' && *end != '\n')) {
-			free(text);
-			return -1;
-		}
-		if (add_gid(gids, n, max, v) == -1)
-			break;
-		p = end;
-	}
-	rv = *p == '\n' || *n == max ? 0 : -1;
+	/* a NUL inside is no reply: the reader would stop short at it */
+	rv = strlen(text) == len ? groups_reply(text, user, gid, gids, n,
+	    max) : -1;
 	free(text);
 	return rv;
 }
@@ -735,11 +749,11 @@ gids_at(const char *getent, const char *nsswitch, const char *group,
 
 	*textp = NULL;
 	if ((text = files_text(nsswitch, "group", group, 1, &len)) != NULL) {
-		/* groups_files() cuts the lines it reads: the names come
+		/* groups_scan() cuts the lines it reads: the names come
 		   from the text as it was */
 		if ((copy = malloc(len + 1)) != NULL) {
 			memcpy(copy, text, len + 1);
-			if (groups_files(copy, len, user, gid, gids, n, max) ==
+			if (groups_scan(copy, len, user, gid, gids, n, max) ==
 			    0) {
 				free(copy);
 				*textp = text;

@@ -58,6 +58,17 @@ size_t	groups_lookup_at(const char *getent, const char *nsswitch,
 	    const char *group, const char *user, gid_t gid, char **names,
 	    size_t max);
 
+/*
+ * getgrouplist() from the text of a group file: gid first, then each group
+ * that lists user, once each, into gids: 0 with *n; -1 when a line is not
+ * plain (text is modified).  groups_reply(): the same from the reply of
+ * "getent initgroups USER" ("USER gid gid ...\n"), -1 for any other text.
+ */
+int	groups_scan(char *text, size_t len, const char *user, gid_t gid,
+	    gid_t *gids, size_t *n, size_t max);
+int	groups_reply(const char *text, const char *user, gid_t gid,
+	    gid_t *gids, size_t *n, size_t max);
+
 /* What nsswitch.conf says of db ("passwd", "group"): 1 plain "files"
    first, else 0. */
 int	passwd_files_first(const char *text, size_t len, const char *db);

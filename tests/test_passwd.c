@@ -874,6 +874,59 @@ START_TEST(t_groups_getent)
 }
 END_TEST
 
+struct replyrow {
+	const char	*text;
+	int		 rv;
+	const char	*gids;	/* as "%u " each */
+};
+
+static const struct replyrow replyrows[] = {
+	{ "backup\n", 0, "1000 " },
+	{ "backup               \n", 0, "1000 " },
+	{ "backup               1001 1002\n", 0, "1000 1001 1002 " },
+	{ "backup 1000 1001 1001\n", 0, "1000 1001 " },
+	{ "backup  1001 \n", 0, "1000 1001 " },
+	{ "backup 4294967294\n", 0, "1000 4294967294 " },
+	{ "backup 1001\nbackup 1002\n", -1, NULL },
+	{ "backup 1001", -1, NULL },
+	{ "backup +1\n", -1, NULL },
+	{ "backup -1\n", -1, NULL },
+	{ "backup 1x\n", -1, NULL },
+	{ "backup 4294967295\n", -1, NULL },
+	{ "backup 99999999999999999999\n", -1, NULL },
+	{ "backupx 1001\n", -1, NULL },
+	{ "backup\t1001\n", -1, NULL },
+	{ "nas 1001\n", -1, NULL },
+	{ "", -1, NULL },
+};
+
+/* The reply of getent initgroups, read as getgrouplist() gives it. */
+START_TEST(t_groups_reply)
+{
+	const struct replyrow *r = &replyrows[_i];
+	char got[256], num[16];
+	gid_t gids[8];
+	size_t n, i;
+	int rv;
+
+	rv = groups_reply(r->text, "backup", 1000, gids, &n, NROWS(gids));
+	ck_assert_msg(rv == r->rv, "\"%s\": %d, want %d", r->text, rv, r->rv);
+	if (rv == -1)
+		return;
+	got[0] = '\0';
+	for (i = 0; i < n; i++) {
+		snprintf(num, sizeof(num), "%u ", (unsigned)gids[i]);
+		strlcat(got, num, sizeof(got));
+	}
+	ck_assert_str_eq(got, r->gids);
+	/* no room for more: as many as fit, as getgrouplist() */
+	ck_assert_int_eq(groups_reply("backup 1 2 3 4\n", "backup", 1000, gids,
+	    &n, 3), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(gids[2], 2);
+}
+END_TEST
+
 /* On this machine: the groups getgrouplist() and getgrgid() give. */
 START_TEST(t_groups_here)
 {
@@ -925,6 +978,7 @@ make_suite_passwd(void)
 	tcase_add_test(tc, t_getent_missing);
 	tcase_add_test(tc, t_groups_oracle);
 	tcase_add_loop_test(tc, t_groups_getent, 0, (int)NROWS(grouprows));
+	tcase_add_loop_test(tc, t_groups_reply, 0, (int)NROWS(replyrows));
 	tcase_add_test(tc, t_groups_here);
 	suite_add_tcase(s, tc);
 	return s;
