@@ -12,16 +12,23 @@
  *  - Not one byte too many.  The protocol follows at once (the client's
  *    protocol version is the next four bytes), and rsync must find it
  *    where the client put it.  stdin is rsync's own descriptor, not a
- *    copy, so a byte rshell took is a byte rsync never sees: read one
- *    byte at a time, and stop at the empty string.
+ *    copy, so a byte rshell took is a byte rsync never sees.  So what is
+ *    waiting is looked at first without taking it (a pipe's, as sshd
+ *    hands it over, through tee(2) into a pipe of rshell's own; a
+ *    socket's with MSG_PEEK), and exactly the bytes up to the empty
+ *    string are then taken.  Any other descriptor is read one byte at a
+ *    time, up to the empty string.
  *  - Bounded, in bytes, in strings and in time.  A client that sends no
  *    terminator, or sends forever, or trickles a byte at a time, is
  *    refused within the limits: the time limit runs from the start of
  *    the read, it is not an idle timer that each byte renews.
  */
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +40,9 @@
 #include "protargs.h"
 
 #define WHAT	"protected arguments (-s)"
+#define PEEKMAX	4096
+
+enum kind { K_BYTE, K_PIPE, K_SOCK };
 
 struct reader {
 	int	 fd;
@@ -40,6 +50,9 @@ struct reader {
 	size_t	 used, max;
 	size_t	 nwords, maxwords;
 	size_t	 avail;		/* bytes that can be read without waiting */
+	size_t	 start;		/* where the string being read began */
+	enum kind kind;		/* how bytes are looked at before taking */
+	int	 tee[2];	/* K_PIPE: the pipe tee(2) copies into */
 	int	 timeout_ms;
 	struct timespec deadline;
 	char	*err;
@@ -128,27 +141,116 @@ byte(struct reader *rd, char *c)
 	}
 }
 
+/* One byte more: 1 at the empty string, 0 for more, or -1. */
+static int
+take(struct reader *rd, char c)
+{
+	if (rd->used == rd->max)
+		return fail(rd, WHAT ": more than %zu bytes", rd->max);
+	rd->buf[rd->used++] = c;
+	if (c != '\0')
+		return 0;
+	if (rd->used - 1 == rd->start)
+		return 1;		/* the empty string: the end */
+	if (++rd->nwords > rd->maxwords)
+		return fail(rd, WHAT ": more than %zu arguments",
+		    rd->maxwords);
+	rd->start = rd->used;
+	return 0;
+}
+
+/*
+ * A copy of up to n of the bytes waiting, none of them taken: how many, 0
+ * when this descriptor cannot be looked at so (rd->kind is then K_BYTE),
+ * or -1.
+ */
+static ssize_t
+peek(struct reader *rd, char *out, size_t n)
+{
+	ssize_t r;
+
+	if (rd->kind == K_SOCK) {
+		if ((r = recv(rd->fd, out, n, MSG_PEEK | MSG_DONTWAIT)) > 0)
+			return r;
+	} else if (rd->kind == K_PIPE) {
+		if (rd->tee[0] == -1 &&
+		    pipe2(rd->tee, O_CLOEXEC | O_NONBLOCK) == -1)
+			rd->tee[0] = rd->tee[1] = -1;
+		else if ((r = tee(rd->fd, rd->tee[1], n, SPLICE_F_NONBLOCK)) >
+		    0) {
+			/* the copy is read out whole: the pipe is empty
+			   again for the next one */
+			if (read(rd->tee[0], out, (size_t)r) == r)
+				return r;
+			return fail(rd, WHAT ": read: %s", strerror(errno));
+		}
+	}
+	rd->kind = K_BYTE;
+	return 0;
+}
+
+/*
+ * Take the bytes of a look ahead up to the empty string (or all of them
+ * when it is not among them): 1 at the end, 0 for more, or -1.  As a byte
+ * at a time would, a refusal takes the bytes up to the one refused.  The
+ * bytes taken must be the bytes seen.
+ */
+static int
+take_seen(struct reader *rd, char *seen, size_t n)
+{
+	size_t i = 0, from = rd->used, want, got = 0;
+	ssize_t r;
+	int rv = 0;
+
+	while (i < n && (rv = take(rd, seen[i])) == 0)
+		i++;
+	want = rd->used - from;
+	while (got < want) {
+		if ((r = read(rd->fd, seen + got, want - got)) > 0)
+			got += (size_t)r;
+		else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+			return fail(rd, WHAT ": read: %s", r == 0 ?
+			    "the input ended" : strerror(errno));
+	}
+	if (want > 0 && memcmp(seen, rd->buf + from, want) != 0)
+		return fail(rd, WHAT ": the input changed while it was read");
+	rd->avail = rd->avail > want ? rd->avail - want : 0;
+	return rv;
+}
+
 /* Read up to and including the empty string. */
 static int
 scan(struct reader *rd)
 {
-	size_t start = 0;
-	char c;
+	char seen[PEEKMAX], c;
+	ssize_t k;
+	size_t n;
+	int rv, r;
 
 	for (;;) {
+		if (rd->avail == 0) {
+			if ((r = ready(rd)) == -1)
+				return -1;
+			rd->avail = (size_t)r;
+		}
+		/* more than one byte waiting: look, then take */
+		if (rd->avail > 1 && rd->kind != K_BYTE) {
+			n = rd->avail < sizeof(seen) ? rd->avail : sizeof(seen);
+			if ((k = peek(rd, seen, n)) == -1)
+				return -1;
+			if (k > 0) {
+				if ((rv = take_seen(rd, seen, (size_t)k)) != 0)
+					return rv == 1 ? 0 : -1;
+				continue;
+			}
+		}
+		/* the limit first: a byte read is a byte rsync never sees */
 		if (rd->used == rd->max)
 			return fail(rd, WHAT ": more than %zu bytes", rd->max);
-		if (byte(rd, &c) == -1)
+		if (byte(rd, &c) == -1 || (rv = take(rd, c)) == -1)
 			return -1;
-		rd->buf[rd->used++] = c;
-		if (c != '\0')
-			continue;
-		if (rd->used - 1 == start)
-			return 0;		/* the empty string: the end */
-		if (++rd->nwords > rd->maxwords)
-			return fail(rd, WHAT ": more than %zu arguments",
-			    rd->maxwords);
-		start = rd->used;
+		if (rv == 1)
+			return 0;
 	}
 }
 
@@ -178,6 +280,7 @@ protargs_read(int fd, size_t maxwords, size_t maxbytes, int timeout_ms,
     struct words *w, char *err, size_t errlen)
 {
 	struct reader rd;
+	struct stat st;
 	int rv;
 
 	w->v = NULL;
@@ -189,6 +292,11 @@ protargs_read(int fd, size_t maxwords, size_t maxbytes, int timeout_ms,
 	rd.err = err;
 	rd.errlen = errlen;
 	rd.timeout_ms = timeout_ms;
+	rd.tee[0] = rd.tee[1] = -1;
+	rd.kind = K_BYTE;
+	if (fstat(fd, &st) == 0)
+		rd.kind = S_ISFIFO(st.st_mode) ? K_PIPE : S_ISSOCK(st.st_mode) ?
+		    K_SOCK : K_BYTE;
 	clock_gettime(CLOCK_MONOTONIC, &rd.deadline);
 	rd.deadline.tv_sec += timeout_ms / 1000;
 	rd.deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
@@ -201,6 +309,10 @@ protargs_read(int fd, size_t maxwords, size_t maxbytes, int timeout_ms,
 	rv = scan(&rd);
 	if (rv == 0)
 		rv = vector(&rd, w);
+	if (rd.tee[0] != -1) {
+		close(rd.tee[0]);
+		close(rd.tee[1]);
+	}
 	free(rd.buf);
 	return rv;
 }

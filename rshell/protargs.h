@@ -15,9 +15,10 @@
 /*
  * Read the protected arguments from fd as an rsync client (3.0 and later)
  * writes them after the command line: strings, each ending in a NUL, the
- * first a new arg0, and an empty string last.  Reads one byte at a time
- * and never past the empty string, so every byte after it is left in fd
- * for rsync, whose protocol starts there.
+ * first a new arg0, and an empty string last.  Never reads past the empty
+ * string (a pipe's or socket's bytes are looked at before they are taken,
+ * anything else is read a byte at a time), so every byte after it is left
+ * in fd for rsync, whose protocol starts there.
  *
  * At most maxwords strings (the empty one not counted) and maxbytes bytes
  * in all (every NUL counted), all within timeout_ms of the call.  Returns

@@ -1,9 +1,11 @@
 /*
  * Tests for protargs_read(): rsync's protected arguments read from a
- * pipe, as sshd hands rshell the client's stdin.  Every test also reads
- * what is left in the pipe: exactly the bytes after the empty string must
+ * pipe, as sshd hands rshell the client's stdin (and, for the tables,
+ * from a socket and a file too: each is read its own way).  Every test
+ * also reads what is left: exactly the bytes after the empty string must
  * be there for rsync, and on a refusal nothing beyond the limit is taken.
  */
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <check.h>
@@ -36,6 +38,35 @@ pipe_with(const char *data, size_t n, int keep_open, int *wfd)
 	else
 		close(p[1]);
 	return p[0];
+}
+
+/* The three kinds of descriptor the tables run on. */
+enum { IN_PIPE, IN_SOCKET, IN_FILE, IN_KINDS };
+static const char *const kinds[] = { "pipe", "socket", "file" };
+
+/* A descriptor of that kind holding data, at its start, nothing more to
+   come. */
+static int
+input_with(int kind, const char *data, size_t n)
+{
+	char path[] = "/tmp/rshell-protargs.XXXXXX";
+	int sv[2], fd;
+
+	switch (kind) {
+	case IN_PIPE:
+		return pipe_with(data, n, 0, NULL);
+	case IN_SOCKET:
+		ck_assert(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+		ck_assert(write(sv[1], data, n) == (ssize_t)n);
+		close(sv[1]);
+		return sv[0];
+	default:
+		ck_assert((fd = mkstemp(path)) != -1);
+		unlink(path);
+		ck_assert(write(fd, data, n) == (ssize_t)n);
+		ck_assert(lseek(fd, 0, SEEK_SET) == 0);
+		return fd;
+	}
 }
 
 /* Everything left in fd, up to its end: n bytes into buf. */
@@ -91,23 +122,24 @@ static const struct okrow {
 
 START_TEST(test_ok)
 {
-	const struct okrow *r = &okrows[_i];
+	const int row = _i / IN_KINDS, kind = _i % IN_KINDS;
+	const struct okrow *r = &okrows[row];
 	char err[256] = "", left[64];
 	struct words w;
 	size_t i, n;
 	int fd;
 
-	fd = pipe_with(r->in, r->len, 0, NULL);
+	fd = input_with(kind, r->in, r->len);
 	ck_assert_msg(protargs_read(fd, 1024, 65536, 1000, &w, err,
-	    sizeof(err)) == 0, "row %d: %s", _i, err);
+	    sizeof(err)) == 0, "row %d, %s: %s", row, kinds[kind], err);
 	ck_assert_uint_eq(w.n, r->n);
 	for (i = 0; i < r->n; i++)
 		ck_assert_str_eq(w.v[i], r->want[i]);
 	ck_assert_ptr_null(w.v[r->n]);
 	words_free(&w);
 	n = rest(fd, left, sizeof(left));
-	ck_assert_msg(n == r->left, "row %d: %zu bytes left, want %zu", _i, n,
-	    r->left);
+	ck_assert_msg(n == r->left, "row %d, %s: %zu bytes left, want %zu",
+	    row, kinds[kind], n, r->left);
 	ck_assert(memcmp(left, r->in + r->len - r->left, n) == 0);
 	close(fd);
 }
@@ -136,22 +168,24 @@ static const struct badrow {
 
 START_TEST(test_refused)
 {
-	const struct badrow *r = &badrows[_i];
+	const int row = _i / IN_KINDS, kind = _i % IN_KINDS;
+	const struct badrow *r = &badrows[row];
 	char err[256] = "", left[128];
 	struct words w;
 	size_t n;
 	int fd;
 
-	fd = pipe_with(r->in, r->len, 0, NULL);
+	fd = input_with(kind, r->in, r->len);
 	ck_assert_int_eq(protargs_read(fd, r->maxwords, r->maxbytes, 1000,
 	    &w, err, sizeof(err)), -1);
 	ck_assert_ptr_null(w.v);
 	ck_assert_uint_eq(w.n, 0);
 	ck_assert_msg(strstr(err, r->why) != NULL && strchr(err, '\n') ==
-	    NULL, "row %d: reason \"%s\" lacks \"%s\"", _i, err, r->why);
+	    NULL, "row %d, %s: reason \"%s\" lacks \"%s\"", row, kinds[kind],
+	    err, r->why);
 	n = rest(fd, left, sizeof(left));
-	ck_assert_msg(n == r->len - r->taken, "row %d: %zu bytes taken, want "
-	    "%zu", _i, r->len - n, r->taken);
+	ck_assert_msg(n == r->len - r->taken, "row %d, %s: %zu bytes taken, "
+	    "want %zu", row, kinds[kind], r->len - n, r->taken);
 	close(fd);
 }
 END_TEST
@@ -362,8 +396,8 @@ make_suite_protargs(void)
 	TCase *tc = tcase_create("read");
 
 	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_ok, 0, NROWS(okrows));
-	tcase_add_loop_test(tc, test_refused, 0, NROWS(badrows));
+	tcase_add_loop_test(tc, test_ok, 0, NROWS(okrows) * IN_KINDS);
+	tcase_add_loop_test(tc, test_refused, 0, NROWS(badrows) * IN_KINDS);
 	tcase_add_test(tc, test_edges);
 	tcase_add_test(tc, test_slow);
 	tcase_add_loop_test(tc, test_timeout, 0, NROWS(stalls));
