@@ -472,7 +472,7 @@ confine_open(int rootfd, const char *rel, int oflags, char *err,
 
 /* Open the first k components of rel (ends[k] bytes) as a directory. */
 static int
-open_prefix(int rootfd, const char *rel, const size_t *ends, size_t k,
+open_prefix(int rootfd, const char *rel, const unsigned short *ends, size_t k,
     char *err, size_t errlen)
 {
 	char buf[PATH_MAX];
@@ -492,7 +492,7 @@ open_prefix(int rootfd, const char *rel, const size_t *ends, size_t k,
 
 /* The component after the covered ones: absent, or it must be the leaf. */
 static int
-check_next(int rootfd, const char *rel, const size_t *ends,
+check_next(int rootfd, const char *rel, const unsigned short *ends,
     const struct pinned *pp, char *err, size_t errlen)
 {
 	char buf[PATH_MAX];
@@ -527,7 +527,10 @@ int
 confine_pin(int rootfd, const char *rel, int flags, struct pinned *pp,
     char *err, size_t errlen)
 {
-	size_t ends[PATH_MAX / 2 + 1], n = 0, lo = 0, hi, mid, len, i;
+	/* where each component ends: below PATH_MAX, so a short will do (the
+	   table is a quarter the size, and so is the stack it takes) */
+	unsigned short ends[PATH_MAX / 2 + 1];
+	size_t n = 0, lo = 0, hi, mid, len, i;
 	int fd, lofd = -1;
 
 	memset(pp, 0, sizeof(*pp));
@@ -539,7 +542,7 @@ confine_pin(int rootfd, const char *rel, int flags, struct pinned *pp,
 	if (strcmp(rel, ".") != 0)
 		for (i = 0; i <= len; i++)
 			if (rel[i] == '/' || rel[i] == '\0')
-				ends[++n] = i;
+				ends[++n] = (unsigned short)i;
 	ends[0] = 0;
 	pp->ncomp = n;
 	hi = (flags & CONFINE_LEAF) && n > 0 ? n - 1 : n;

@@ -97,7 +97,8 @@ int
 run_rsync_confine(const char *path)
 {
 	static const char needle[] = "confine-root";
-	static char buf[16 * 1024];
+	/* on the stack, whose pages the decision that follows uses anyway */
+	char buf[16 * 1024];
 	const size_t keep = sizeof(needle) - 2;
 	size_t have = 0, want;
 	off_t off, len;
