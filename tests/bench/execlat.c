@@ -9,8 +9,9 @@
  *	execlat RUNS [ENV=VALUE ...] [<FILE] -- PROGRAM ARG ... [---
  *	    [ENV=VALUE ...] [<FILE] -- PROGRAM ARG ...] ...
  *
- * "<FILE" gives that command FILE as its standard input (an rsync -s
- * request's protected arguments); otherwise it reads /dev/null.
+ * "<FILE" gives that command FILE's bytes on its standard input (an
+ * rsync -s request's protected arguments), through a pipe, as sshd gives
+ * a session its client's; otherwise it reads /dev/null.
  */
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -68,9 +69,21 @@ once(struct cmd *c)
 	if (pipe(p) == -1)
 		return -1;
 	if ((pid = fork()) == 0) {
-		int fd = open(c->in ? c->in : "/dev/null", O_RDONLY);
+		int fd = open(c->in ? c->in : "/dev/null", O_RDONLY), in[2];
+		char data[60000];	/* fits in a pipe with no reader yet */
+		ssize_t n;
 
-		if (fd == -1 || dup2(fd, 0) == -1)
+		if (fd == -1)
+			_exit(126);
+		if (c->in != NULL) {
+			if ((n = read(fd, data, sizeof(data))) < 0 ||
+			    pipe(in) == -1 || write(in[1], data, (size_t)n) != n)
+				_exit(126);
+			close(fd);
+			close(in[1]);
+			fd = in[0];
+		}
+		if (dup2(fd, 0) == -1)
 			_exit(126);
 		if (fd != 0)
 			close(fd);
