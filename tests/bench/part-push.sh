@@ -3,7 +3,7 @@
 # make bench part: the cost of rshell on a real backup.  The same 200 MiB
 # push through a throwaway sshd on 127.0.0.1 (tests/integration/lib.sh),
 # once into an account whose login shell is rshell and once into one whose
-# login shell is /bin/sh; PUSH_RUNS of each (default 11), interleaved, into
+# login shell is /bin/sh; PUSH_RUNS of each (default 21), interleaved, into
 # an empty directory every time.  The target is within 2%.  It uses the
 # integration tests' accounts and port, so it holds their lock.
 #
@@ -31,7 +31,7 @@ if [ -z "${RSHELL_INTEGRATION_LOCKED:-}" ]; then
 	[ "$rc" != 75 ] || skip "the integration tests' lock (/tmp/rshell-integration.lock) stayed taken for $wait s"
 	exit "$rc"
 fi
-runs=${PUSH_RUNS:-11}
+runs=${PUSH_RUNS:-21}
 . "$here/../integration/lib.sh"
 
 it_setup "$TOP" plain >&2
