@@ -443,23 +443,46 @@ ask_entry(const char *getent, const char *db, const struct key *k,
 	return text;
 }
 
+/*
+ * The entry for k from the file at path, where nsswitch.conf (at nsswitch)
+ * makes the file what the name service reads first for db and the file
+ * is plain up to the entry: its text (the caller frees it), or NULL.
+ */
+static char *
+files_entry(const char *nsswitch, const char *db, const char *path,
+    const struct key *k, entryfn *entry, void *out)
+{
+	char *text;
+	size_t len;
+
+	if ((text = files_text(nsswitch, db, path, 0, &len)) != NULL &&
+	    !scan(text, len, k, entry, out)) {
+		free(text);
+		text = NULL;
+	}
+	return text;
+}
+
+/* The entry for k: from the file where it is sure, else from getent. */
+static char *
+lookup(const char *db, const char *path, const struct key *k,
+    entryfn *entry, void *out)
+{
+	char *text;
+
+	if ((text = files_entry(NSSWITCH, db, path, k, entry, out)) == NULL)
+		text = ask_entry(RSHELL_GETENT, db, k, entry, out);
+	return text;
+}
+
 int
 passwd_files(const char *nsswitch, const char *passwd, uid_t uid,
     struct passwd *pw, char **bufp)
 {
 	struct key k = { NULL, uid };
-	char *text;
-	size_t len;
 
-	*bufp = NULL;
-	if ((text = files_text(nsswitch, "passwd", passwd, 0, &len)) == NULL)
-		return 0;
-	if (!scan(text, len, &k, passwd_entry, pw)) {
-		free(text);
-		return 0;
-	}
-	*bufp = text;
-	return 1;
+	return (*bufp = files_entry(nsswitch, "passwd", passwd, &k,
+	    passwd_entry, pw)) != NULL;
 }
 
 int
@@ -472,28 +495,15 @@ passwd_getent(const char *getent, const char *name, uid_t uid,
 	    NULL;
 }
 
-/* The entry for k: from the file where it is sure, else from getent. */
 static struct passwd *
 passwd_find(const struct key *k)
 {
 	static struct passwd pw;
 	static char *buf;
-	char *text;
-	size_t len;
 
 	free(buf);
-	buf = NULL;
-	if ((text = files_text(NSSWITCH, "passwd", PASSWD, 0, &len)) != NULL) {
-		if (scan(text, len, k, passwd_entry, &pw)) {
-			buf = text;
-			return &pw;
-		}
-		free(text);
-	}
-	if ((buf = ask_entry(RSHELL_GETENT, "passwd", k, passwd_entry,
-	    &pw)) != NULL)
-		return &pw;
-	return NULL;
+	buf = lookup("passwd", PASSWD, k, passwd_entry, &pw);
+	return buf != NULL ? &pw : NULL;
 }
 
 struct passwd *
@@ -564,22 +574,10 @@ group_lookup_name(gid_t gid)
 	static char *buf;
 	struct key k = { NULL, gid };
 	struct grline g;
-	char *text;
-	size_t len;
 
 	free(buf);
-	buf = NULL;
-	if ((text = files_text(NSSWITCH, "group", GROUP, 0, &len)) != NULL) {
-		if (scan(text, len, &k, group_entry, &g)) {
-			buf = text;
-			return g.name;
-		}
-		free(text);
-	}
-	if ((buf = ask_entry(RSHELL_GETENT, "group", &k, group_entry, &g)) !=
-	    NULL)
-		return g.name;
-	return NULL;
+	buf = lookup("group", GROUP, &k, group_entry, &g);
+	return buf != NULL ? g.name : NULL;
 }
 
 /* Whether name is one of the comma-separated members (an empty one is
@@ -692,8 +690,6 @@ groups_getent(const char *getent, const char *user, gid_t gid, gid_t *gids,
 	size_t len;
 	int rv;
 
-	*n = 0;
-	(void)add_gid(gids, n, max, gid);
 	if ((text = ask(getent, "initgroups", &user, 1, &len)) == NULL)
 		return -1;
 	/* a NUL inside is no reply: the reader would stop short at it */
@@ -829,22 +825,14 @@ group_lookup(const char *name)
 	static char *buf, **mem;
 	struct key k = { name, 0 };
 	struct grline g;
-	char *text, *p, **nmem;
-	size_t len, n;
+	char *p, **nmem;
+	size_t n;
 
 	free(buf);
 	free(mem);
-	buf = NULL;
 	mem = NULL;
-	if ((text = files_text(NSSWITCH, "group", GROUP, 0, &len)) != NULL &&
-	    scan(text, len, &k, group_entry, &g))
-		buf = text;
-	else {
-		free(text);
-		if ((buf = ask_entry(RSHELL_GETENT, "group", &k, group_entry,
-		    &g)) == NULL)
-			return NULL;
-	}
+	if ((buf = lookup("group", GROUP, &k, group_entry, &g)) == NULL)
+		return NULL;
 	/* the members, split in place */
 	for (n = 1, p = g.members; *p != '\0'; p++)
 		n += *p == ',';
