@@ -141,12 +141,20 @@ byte(struct reader *rd, char *c)
 	}
 }
 
+/* -1 with the reason when the byte limit is reached, else 0. */
+static int
+full(struct reader *rd)
+{
+	return rd->used == rd->max ? fail(rd, WHAT ": more than %zu bytes",
+	    rd->max) : 0;
+}
+
 /* One byte more: 1 at the empty string, 0 for more, or -1. */
 static int
 take(struct reader *rd, char c)
 {
-	if (rd->used == rd->max)
-		return fail(rd, WHAT ": more than %zu bytes", rd->max);
+	if (full(rd) == -1)
+		return -1;
 	rd->buf[rd->used++] = c;
 	if (c != '\0')
 		return 0;
@@ -245,9 +253,8 @@ scan(struct reader *rd)
 			}
 		}
 		/* the limit first: a byte read is a byte rsync never sees */
-		if (rd->used == rd->max)
-			return fail(rd, WHAT ": more than %zu bytes", rd->max);
-		if (byte(rd, &c) == -1 || (rv = take(rd, c)) == -1)
+		if (full(rd) == -1 || byte(rd, &c) == -1 ||
+		    (rv = take(rd, c)) == -1)
 			return -1;
 		if (rv == 1)
 			return 0;
