@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,41 @@ START_TEST(test_interactive_logged)
 	h_run(&r, h_rshell(), argv, NULL);
 	h_expect_denied(&fx, &r, &m, "interactive login is not allowed",
 	    loginnames[_i]);
+	h_res_free(&r);
+}
+END_TEST
+
+/*
+ * An account the name service does not know: a uid that neither
+ * /etc/passwd nor (through getent, which rshell asks when the file has
+ * no line for it) any other service has.  Refused, nothing ran, and the
+ * deny line says why.  setpriv (util-linux) runs rshell as that uid.
+ */
+#define UNKNOWN_UID	"4242"
+
+START_TEST(test_unknown_uid)
+{
+	char *argv[] = { "setpriv", "--reuid=" UNKNOWN_UID,
+	    "--regid=" UNKNOWN_UID, "--clear-groups", (char *)h_rshell(), "-f",
+	    fx.policy, "-c", H_PUSH_BACKUP, NULL };
+	struct h_mark m;
+	struct h_res r;
+	int fd;
+
+	if (getpwuid((uid_t)atoi(UNKNOWN_UID)) != NULL)
+		return;		/* this machine has it */
+	policy_all();
+	/* the log is one the account may append to, as a backup account's */
+	ck_assert((fd = open(fx.log, O_WRONLY | O_CREAT | O_APPEND, 0600)) !=
+	    -1);
+	ck_assert(fchmod(fd, 0666) == 0);
+	close(fd);
+	h_mark(&fx, &m);
+	h_run(&r, "/usr/bin/setpriv", argv, NULL);
+	h_expect_denied(&fx, &r, &m, "unknown user (uid not in the password "
+	    "database)", "uid " UNKNOWN_UID);
+	expect_field(m.log, "uid", UNKNOWN_UID);
+	expect_field(m.log, "user", "-");
 	h_res_free(&r);
 }
 END_TEST
@@ -1184,6 +1220,7 @@ make_suite_modes(void)
 	   share one fixture; the others get their own for each test. */
 	tc = h_root_tcase_shared(s, "interactive", setup, reset, teardown);
 	h_add_rows(tc, test_interactive_logged, NROWS(loginnames), &n);
+	h_add(tc, test_unknown_uid, &n);
 
 	tc = h_root_tcase(s, "check", setup, teardown);
 	h_add(tc, test_check_errors, &n);
